@@ -1,0 +1,5 @@
+"""REST endpoints (django-ninja router)."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,339 @@
+"""Turn raw contact input (from a form, the API, the CLI or an import) into clean values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from peoplebase.contacts.models import (
+    BuyingRole,
+    ConsentStatus,
+    ConsentType,
+    Contact,
+    ContactStatus,
+    EmailKind,
+    GdprBasis,
+    PhoneKind,
+    Seniority,
+)
+from peoplebase.core.errors import ErrorCollector
+from peoplebase.customfields.services import clean_values
+from peoplebase.normalize import (
+    InvalidCountry,
+    InvalidEmail,
+    InvalidPhone,
+    InvalidUrl,
+    normalize_country,
+    normalize_email,
+    normalize_linkedin,
+    normalize_phone,
+    normalize_twitter,
+    split_or_compose,
+)
+
+TEXT_LIMITS = {
+    "job_title": 150,
+    "department": 100,
+    "source": 100,
+    "street": 200,
+    "street2": 200,
+    "city": 100,
+    "region": 100,
+    "postal_code": 20,
+    "consent_source": 200,
+    "first_name": 100,
+    "last_name": 100,
+    "full_name": 300,
+}
+CHOICE_FIELDS: dict[str, Any] = {
+    "seniority": Seniority,
+    "role": BuyingRole,
+    "status": ContactStatus,
+    "consent_status": ConsentStatus,
+    "consent_type": ConsentType,
+    "gdpr_basis": GdprBasis,
+}
+# Choice fields that may be left empty; status and consent status always hold a value.
+BLANK_CHOICES = {"seniority", "role", "consent_type", "gdpr_basis"}
+DATETIME_FIELDS = ("consent_date", "last_contacted_at")
+RELATION_FIELDS = ("company_id", "owner_id")
+LIST_FIELDS = ("emails", "phones", "tags", "custom_fields")
+SCALAR_FIELDS = (
+    *TEXT_LIMITS,
+    *CHOICE_FIELDS,
+    *DATETIME_FIELDS,
+    "lead_score",
+    "country",
+    "linkedin_url",
+    "twitter_handle",
+)
+WRITABLE_FIELDS = frozenset((*SCALAR_FIELDS, *RELATION_FIELDS, *LIST_FIELDS))
+
+
+@dataclass
+class CleanEmail:
+    email: str
+    original: str
+    kind: str = EmailKind.WORK
+    is_primary: bool = False
+    is_bounced: bool = False
+    is_opted_out: bool = False
+
+
+@dataclass
+class CleanPhone:
+    number: str
+    original: str
+    kind: str = PhoneKind.WORK
+    is_primary: bool = False
+    is_valid: bool = True
+
+
+@dataclass
+class CleanContact:
+    """Validated values; `None` for lists means "leave as they are"."""
+
+    scalars: dict[str, Any] = field(default_factory=dict)
+    emails: list[CleanEmail] | None = None
+    phones: list[CleanPhone] | None = None
+    tags: list[str] | None = None
+    custom_fields: dict[str, Any] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def choice_error(enum: Any, value: Any) -> str:
+    labels = ", ".join(f"{v} ({label})" for v, label in enum.choices)
+    return f"“{value}” is not a valid choice. Choose one of: {labels}."
+
+
+def _as_bool(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return bool(value)
+
+
+def parse_when(value: Any) -> dt.datetime | None:
+    """Accept a datetime, a date (midnight, current zone) or an ISO 8601 string."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, dt.date):
+        parsed = dt.datetime.combine(value, dt.time())
+    else:
+        text = str(value).strip()
+        parsed = parse_datetime(text)
+        if parsed is None:
+            parsed = dt.datetime.combine(dt.date.fromisoformat(text), dt.time())
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+def _pick_primary(items: list[Any], errors: ErrorCollector, field_name: str) -> None:
+    flagged = [item for item in items if item.is_primary]
+    if len(flagged) > 1:
+        errors.add(field_name, "Only one entry can be primary.")
+    elif items and not flagged:
+        items[0].is_primary = True
+
+
+def clean_emails(raw: Any, errors: ErrorCollector) -> list[CleanEmail]:
+    if not isinstance(raw, list):
+        errors.add("emails", "Emails must be a list.")
+        return []
+    cleaned: list[CleanEmail] = []
+    seen: set[str] = set()
+    for index, item in enumerate(raw):
+        item = {"email": item} if isinstance(item, str) else item
+        if not isinstance(item, dict):
+            errors.add(f"emails.{index}", "Each email must be an object with an “email” key.")
+            continue
+        try:
+            normalized = normalize_email(str(item.get("email") or ""))
+        except InvalidEmail as exc:
+            errors.add(f"emails.{index}.email", str(exc))
+            continue
+        kind = item.get("kind") or EmailKind.WORK
+        if kind not in EmailKind.values:
+            errors.add(f"emails.{index}.kind", choice_error(EmailKind, kind))
+            continue
+        if normalized.value in seen:
+            errors.add(f"emails.{index}.email", f"{normalized.value} is listed twice.")
+            continue
+        seen.add(normalized.value)
+        cleaned.append(
+            CleanEmail(
+                email=normalized.value,
+                original=normalized.original[:320],
+                kind=kind,
+                is_primary=_as_bool(item.get("is_primary", False)),
+                is_bounced=_as_bool(item.get("is_bounced", False)),
+                is_opted_out=_as_bool(item.get("is_opted_out", False)),
+            )
+        )
+    _pick_primary(cleaned, errors, "emails")
+    return cleaned
+
+
+def clean_phones(raw: Any, region: str, errors: ErrorCollector, warnings: list[str]) -> list:
+    if not isinstance(raw, list):
+        errors.add("phones", "Phones must be a list.")
+        return []
+    cleaned: list[CleanPhone] = []
+    seen: set[str] = set()
+    for index, item in enumerate(raw):
+        item = {"number": item} if isinstance(item, str) else item
+        if not isinstance(item, dict):
+            errors.add(f"phones.{index}", "Each phone must be an object with a “number” key.")
+            continue
+        try:
+            normalized = normalize_phone(str(item.get("number") or ""), region)
+        except InvalidPhone as exc:
+            errors.add(f"phones.{index}.number", str(exc))
+            continue
+        kind = item.get("kind") or PhoneKind.WORK
+        if kind not in PhoneKind.values:
+            errors.add(f"phones.{index}.kind", choice_error(PhoneKind, kind))
+            continue
+        if normalized.warning:
+            warnings.append(normalized.warning)
+        if normalized.value in seen:
+            continue
+        seen.add(normalized.value)
+        cleaned.append(
+            CleanPhone(
+                number=normalized.value[:40],
+                original=normalized.original[:60],
+                kind=kind,
+                is_primary=_as_bool(item.get("is_primary", False)),
+                is_valid=normalized.is_valid,
+            )
+        )
+    _pick_primary(cleaned, errors, "phones")
+    return cleaned
+
+
+def clean_tag_names(raw: Any, errors: ErrorCollector) -> list[str]:
+    if isinstance(raw, str):
+        raw = raw.split(",")
+    if not isinstance(raw, list | tuple):
+        errors.add("tags", "Tags must be a list of names.")
+        return []
+    names: dict[str, str] = {}
+    for item in raw:
+        name = " ".join(str(item).split())
+        if not name:
+            continue
+        if len(name) > 50:
+            errors.add("tags", f"Tag “{name[:20]}…” is longer than 50 characters.")
+            continue
+        names.setdefault(name.casefold(), name)
+    return list(names.values())
+
+
+def _clean_scalar(name: str, value: Any, errors: ErrorCollector) -> Any:
+    if name in TEXT_LIMITS:
+        text = " ".join(str(value or "").split())
+        if len(text) > TEXT_LIMITS[name]:
+            errors.add(name, f"At most {TEXT_LIMITS[name]} characters.")
+        return text
+    if name in CHOICE_FIELDS:
+        value = value or ""
+        if value == "" and name in BLANK_CHOICES:
+            return ""
+        if value not in CHOICE_FIELDS[name].values:
+            errors.add(name, choice_error(CHOICE_FIELDS[name], value))
+        return value
+    if name in DATETIME_FIELDS:
+        try:
+            return parse_when(value)
+        except (ValueError, TypeError):
+            errors.add(name, f"“{value}” is not a date or date-time (use ISO 8601).")
+            return None
+    if name == "lead_score":
+        try:
+            score = int(value if value not in (None, "") else 0)
+        except (TypeError, ValueError):
+            errors.add(name, "Lead score must be a whole number from 0 to 100.")
+            return 0
+        if (isinstance(value, float) and not value.is_integer()) or not 0 <= score <= 100:
+            errors.add(name, "Lead score must be a whole number from 0 to 100.")
+        return score
+    converters = {
+        "country": (normalize_country, InvalidCountry),
+        "linkedin_url": (normalize_linkedin, InvalidUrl),
+        "twitter_handle": (normalize_twitter, InvalidUrl),
+    }
+    convert, error_class = converters[name]
+    try:
+        return convert(str(value or ""))
+    except error_class as exc:
+        errors.add(name, str(exc))
+        return ""
+
+
+def clean_contact_input(
+    data: dict[str, Any],
+    *,
+    instance: Contact | None,
+    region: str,
+    errors: ErrorCollector,
+) -> CleanContact:
+    """Validate every field present in `data`; absent fields keep their stored value."""
+    result = CleanContact()
+    for name in data:
+        if name not in WRITABLE_FIELDS:
+            errors.add(name, "Unknown field.")
+    for name in SCALAR_FIELDS:
+        if name in data:
+            result.scalars[name] = _clean_scalar(name, data[name], errors)
+    _settle_names(data, instance, result, errors)
+    if "emails" in data:
+        result.emails = clean_emails(data["emails"] or [], errors)
+    if "phones" in data:
+        result.phones = clean_phones(data["phones"] or [], region, errors, result.warnings)
+    if "tags" in data:
+        result.tags = clean_tag_names(data["tags"] or [], errors)
+    if "custom_fields" in data or instance is None:
+        result.custom_fields = clean_values(
+            data.get("custom_fields") or {},
+            instance.custom_fields if instance else {},
+            creating=instance is None,
+            errors=errors,
+        )
+    _settle_consent(result, instance)
+    return result
+
+
+def _settle_names(
+    data: dict[str, Any], instance: Contact | None, result: CleanContact, errors: ErrorCollector
+) -> None:
+    touched = {"first_name", "last_name", "full_name"} & set(data)
+    if not touched and instance is not None:
+        return
+    current = {
+        name: getattr(instance, name) if instance else ""
+        for name in ("first_name", "last_name", "full_name")
+    }
+    merged = {**current, **{k: result.scalars[k] for k in touched}}
+    if ("first_name" in touched or "last_name" in touched) and "full_name" not in touched:
+        merged["full_name"] = ""
+    first, last, full = split_or_compose(
+        merged["first_name"], merged["last_name"], merged["full_name"]
+    )
+    result.scalars.update(first_name=first[:100], last_name=last[:100], full_name=full[:300])
+
+
+def _settle_consent(result: CleanContact, instance: Contact | None) -> None:
+    """Stamp the consent date when the status changes and no date was given."""
+    status = result.scalars.get("consent_status")
+    if not status or status == ConsentStatus.UNKNOWN:
+        return
+    changed = instance is None or instance.consent_status != status
+    if changed and not result.scalars.get("consent_date"):
+        result.scalars["consent_date"] = timezone.now()

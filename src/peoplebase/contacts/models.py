@@ -1,0 +1,233 @@
+"""Contacts: the person record, with their emails, phones and tags."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.urls import reverse
+
+from peoplebase.core.models import Address, VersionedModel
+
+
+class ContactStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    INACTIVE = "inactive", "Inactive"
+    UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+    BOUNCED = "bounced", "Bounced"
+
+
+class BuyingRole(models.TextChoices):
+    DECISION_MAKER = "decision_maker", "Decision Maker"
+    INFLUENCER = "influencer", "Influencer"
+    CHAMPION = "champion", "Champion"
+    BLOCKER = "blocker", "Blocker"
+    END_USER = "end_user", "End User"
+    OTHER = "other", "Other"
+
+
+class Seniority(models.TextChoices):
+    ENTRY = "entry", "Entry"
+    SENIOR = "senior", "Senior"
+    MANAGER = "manager", "Manager"
+    DIRECTOR = "director", "Director"
+    VP = "vp", "VP"
+    C_LEVEL = "c_level", "C-level"
+    OWNER = "owner", "Owner / Founder"
+
+
+class ConsentStatus(models.TextChoices):
+    OPTED_IN = "opted_in", "Opted In"
+    OPTED_OUT = "opted_out", "Opted Out"
+    PENDING = "pending", "Pending"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class ConsentType(models.TextChoices):
+    EXPLICIT = "explicit", "Explicit"
+    IMPLIED = "implied", "Implied"
+    IMPORTED = "imported", "Imported"
+
+
+class GdprBasis(models.TextChoices):
+    CONSENT = "consent", "Consent"
+    LEGITIMATE_INTEREST = "legitimate_interest", "Legitimate Interest"
+    CONTRACT = "contract", "Contract"
+
+
+class EmailKind(models.TextChoices):
+    WORK = "work", "Work"
+    PERSONAL = "personal", "Personal"
+    OTHER = "other", "Other"
+
+
+class PhoneKind(models.TextChoices):
+    WORK = "work", "Work"
+    MOBILE = "mobile", "Mobile"
+    HOME = "home", "Home"
+    OTHER = "other", "Other"
+
+
+class Contact(Address, VersionedModel):
+    """One person the team sells to, supports or bills; every activity ties back to it."""
+
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    full_name = models.CharField(max_length=300)
+    # Folded "last first": sorts the same on SQLite and PostgreSQL, whatever the collation.
+    sort_name = models.CharField(max_length=200, editable=False, default="")
+    # The primary email and phone, copied from the child rows so lists need no join.
+    email = models.CharField(max_length=254, blank=True, db_index=True, editable=False)
+    phone = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+
+    job_title = models.CharField(max_length=150, blank=True)
+    department = models.CharField(max_length=100, blank=True)
+    seniority = models.CharField(max_length=16, choices=Seniority.choices, blank=True)
+    company = models.ForeignKey(
+        "companies.Company",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contacts",
+    )
+    role = models.CharField(
+        "buying-committee role", max_length=16, choices=BuyingRole.choices, blank=True
+    )
+    status = models.CharField(
+        max_length=16, choices=ContactStatus.choices, default=ContactStatus.ACTIVE
+    )
+    lead_score = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+    source = models.CharField(max_length=100, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_contacts",
+    )
+    custom_fields = models.JSONField(default=dict, blank=True)
+    linkedin_url = models.URLField("LinkedIn", max_length=300, blank=True)
+    twitter_handle = models.CharField("Twitter / X", max_length=15, blank=True)
+
+    consent_status = models.CharField(
+        max_length=16, choices=ConsentStatus.choices, default=ConsentStatus.UNKNOWN
+    )
+    consent_type = models.CharField(max_length=16, choices=ConsentType.choices, blank=True)
+    consent_date = models.DateTimeField(null=True, blank=True)
+    consent_source = models.CharField(max_length=200, blank=True)
+    gdpr_basis = models.CharField(
+        "GDPR basis", max_length=24, choices=GdprBasis.choices, blank=True
+    )
+
+    last_contacted_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    is_archived = models.BooleanField(default=False)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    # Job change: this record continues the person's story from an earlier employer's record.
+    previous_contact = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="later_contacts",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    audit_entries = GenericRelation("audit.AuditEntry")
+
+    class Meta:
+        ordering = ["sort_name", "id"]
+        indexes = [
+            models.Index(fields=["is_archived", "sort_name", "id"], name="contact_name_idx"),
+            models.Index(fields=["is_archived", "created_at", "id"], name="contact_created_idx"),
+            models.Index(fields=["is_archived", "updated_at", "id"], name="contact_updated_idx"),
+            models.Index(fields=["is_archived", "lead_score", "id"], name="contact_score_idx"),
+            models.Index(fields=["is_archived", "email", "id"], name="contact_email_sort_idx"),
+            models.Index(
+                fields=["is_archived", "last_activity_at", "id"], name="contact_activity_idx"
+            ),
+            models.Index(fields=["status", "id"], name="contact_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email or f"Contact {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("contacts:contact_detail", args=[self.pk])
+
+
+class ContactEmail(models.Model):
+    """One address of a contact, with its own deliverability and opt-out flags."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="emails")
+    email = models.CharField(max_length=254, db_index=True)
+    original = models.CharField(max_length=320, blank=True)
+    kind = models.CharField(max_length=16, choices=EmailKind.choices, default=EmailKind.WORK)
+    is_primary = models.BooleanField(default=False)
+    is_bounced = models.BooleanField(default=False)
+    is_opted_out = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_primary", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "email"], name="unique_contact_email")
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class ContactPhone(models.Model):
+    """One phone number of a contact: E.164 when it could be read, else the text as typed."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="phones")
+    number = models.CharField(max_length=40, db_index=True)
+    original = models.CharField(max_length=60, blank=True)
+    kind = models.CharField(max_length=16, choices=PhoneKind.choices, default=PhoneKind.WORK)
+    is_primary = models.BooleanField(default=False)
+    is_valid = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_primary", "id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Tag(models.Model):
+    """A free label for segmenting contacts; names are unique regardless of case."""
+
+    name = models.CharField(max_length=50)
+    name_key = models.CharField(max_length=50, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name_key"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactTag(models.Model):
+    """A tag placed on a contact."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="tag_links")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="contact_links")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "tag"], name="unique_contact_tag")
+        ]
+        indexes = [models.Index(fields=["tag", "contact"], name="contacttag_tag_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id}:{self.tag_id}"

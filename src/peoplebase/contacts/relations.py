@@ -1,0 +1,60 @@
+"""Every relation that points at a contact, found from Django's model meta, never listed by hand.
+
+Merge, the GDPR export and erasure walk these, so a model added later (deals, tickets, files…)
+is covered the moment it gains a foreign key, many-to-many or generic relation to Contact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+
+from peoplebase.contacts.models import Contact
+
+
+@dataclass(frozen=True)
+class ContactRelation:
+    """One way rows of `model` refer to a contact, through `field_name`."""
+
+    model: type[models.Model]
+    field_name: str
+    kind: str  # "fk", "o2o", "m2m" or "generic"
+
+    @property
+    def label(self) -> str:
+        return f"{self.model._meta.label}.{self.field_name}"
+
+
+def contact_relations() -> list[ContactRelation]:
+    relations: list[ContactRelation] = []
+    for rel in Contact._meta.related_objects:
+        if rel.many_to_many:
+            relations.append(ContactRelation(rel.related_model, rel.field.name, "m2m"))
+        elif rel.one_to_one:
+            relations.append(ContactRelation(rel.related_model, rel.field.name, "o2o"))
+        else:
+            relations.append(ContactRelation(rel.related_model, rel.field.name, "fk"))
+    for field in Contact._meta.private_fields:
+        if isinstance(field, GenericRelation):
+            relations.append(
+                ContactRelation(field.related_model, field.object_id_field_name, "generic")
+            )
+    return relations
+
+
+def related_row_counts(contact: Contact) -> dict[str, int]:
+    """How many rows of each relation point at `contact` (used to prove nothing is orphaned)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    counts: dict[str, int] = {}
+    content_type = ContentType.objects.get_for_model(Contact)
+    for relation in contact_relations():
+        manager = relation.model._default_manager
+        if relation.kind == "generic":
+            qs = manager.filter(content_type=content_type, **{relation.field_name: contact.pk})
+        else:
+            qs = manager.filter(**{relation.field_name: contact})
+        counts[relation.label] = qs.count()
+    return counts

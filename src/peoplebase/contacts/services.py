@@ -1,0 +1,468 @@
+"""Contact services: the one write path for the UI, the API, the CLI and background jobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from peoplebase.activities.models import ActivityKind
+from peoplebase.activities.services import log_activity
+from peoplebase.audit.services import AuditAction, diff, record_change, to_json_value
+from peoplebase.companies.models import Company
+from peoplebase.contacts.cleaning import (
+    SCALAR_FIELDS,
+    CleanContact,
+    CleanEmail,
+    CleanPhone,
+    clean_contact_input,
+)
+from peoplebase.contacts.duplicates import DuplicateCandidate, find_duplicate_candidates
+from peoplebase.contacts.models import (
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    ContactStatus,
+    ContactTag,
+    EmailKind,
+    PhoneKind,
+    Tag,
+)
+from peoplebase.core.errors import (
+    DuplicateSuspected,
+    ErrorCollector,
+    NotFound,
+    PreconditionFailed,
+    ValidationFailed,
+)
+from peoplebase.core.models import WorkspaceSettings
+from peoplebase.core.pagination import Page, Sort, paginate
+from peoplebase.core.permissions import (
+    ensure_can_assign_owner,
+    ensure_can_create,
+    ensure_can_edit,
+    ensure_can_view,
+)
+from peoplebase.normalize import fold, sort_key
+from peoplebase.users.models import User
+
+AUDITED_SCALARS = SCALAR_FIELDS
+
+CONTACT_SORTS: dict[str, Sort] = {
+    "name": Sort("sort_name"),
+    "-name": Sort("sort_name", descending=True),
+    "email": Sort("email"),
+    "-email": Sort("email", descending=True),
+    "created": Sort("created_at"),
+    "-created": Sort("created_at", descending=True),
+    "updated": Sort("updated_at"),
+    "-updated": Sort("updated_at", descending=True),
+    "score": Sort("lead_score"),
+    "-score": Sort("lead_score", descending=True),
+    "last_activity": Sort("last_activity_at", nullable=True),
+    "-last_activity": Sort("last_activity_at", descending=True, nullable=True),
+}
+
+
+@dataclass
+class ContactWriteResult:
+    contact: Contact
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ContactFilters:
+    """The foundation's filters; the search issue extends this into a full filter language."""
+
+    q: str = ""
+    status: str = ""
+    owner: str = ""  # a user id, "me" or "none"
+    company_id: int | None = None
+    tag: str = ""
+    consent_status: str = ""
+    archived: bool = False
+
+
+def workspace_phone_region() -> str:
+    return WorkspaceSettings.load().phone_region
+
+
+def contact_queryset() -> QuerySet[Contact]:
+    return Contact.objects.select_related("company", "owner")
+
+
+def get_contact(actor: User | None, contact_id: Any) -> Contact:
+    ensure_can_view(actor)
+    try:
+        return contact_queryset().get(pk=int(contact_id))
+    except (Contact.DoesNotExist, TypeError, ValueError) as exc:
+        raise NotFound(f"No contact with id {contact_id}.") from exc
+
+
+def _filtered(actor: User, filters: ContactFilters) -> QuerySet[Contact]:
+    qs = contact_queryset().filter(is_archived=filters.archived)
+    if filters.status:
+        if filters.status not in ContactStatus.values:
+            raise ValidationFailed.single("status", f"Unknown status “{filters.status}”.")
+        qs = qs.filter(status=filters.status)
+    if filters.owner == "none":
+        qs = qs.filter(owner__isnull=True)
+    elif filters.owner == "me":
+        qs = qs.filter(owner=actor)
+    elif filters.owner:
+        if not filters.owner.isdigit():
+            raise ValidationFailed.single("owner", "Use a user id, “me” or “none”.")
+        qs = qs.filter(owner_id=int(filters.owner))
+    if filters.company_id:
+        qs = qs.filter(company_id=filters.company_id)
+    if filters.tag:
+        qs = qs.filter(tag_links__tag__name_key=fold(filters.tag))
+    if filters.consent_status:
+        qs = qs.filter(consent_status=filters.consent_status)
+    if filters.q:
+        needle = filters.q.strip()
+        folded = fold(needle)
+        qs = qs.filter(
+            Q(sort_name__contains=folded)
+            | Q(email__startswith=needle.lower())
+            | Q(emails__email__startswith=needle.lower())
+        ).distinct()
+    return qs
+
+
+def list_contacts(
+    actor: User,
+    filters: ContactFilters | None = None,
+    *,
+    sort: str = "name",
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[Contact]:
+    ensure_can_view(actor)
+    if sort not in CONTACT_SORTS:
+        raise ValidationFailed.single("sort", f"Sort by one of: {', '.join(CONTACT_SORTS)}.")
+    return paginate(
+        _filtered(actor, filters or ContactFilters()), CONTACT_SORTS[sort], cursor, limit
+    )
+
+
+def count_contacts(actor: User, filters: ContactFilters | None = None, cap: int = 10_000) -> int:
+    """Exact count up to `cap`; beyond it the caller shows "cap+" (exact counts get slow)."""
+    ensure_can_view(actor)
+    return _filtered(actor, filters or ContactFilters())[: cap + 1].count()
+
+
+# --- writes -------------------------------------------------------------------------------
+
+
+def _audit_state(contact: Contact) -> dict[str, Any]:
+    state = {name: to_json_value(getattr(contact, name)) for name in AUDITED_SCALARS}
+    state["company"] = str(contact.company) if contact.company_id else None
+    state["owner"] = contact.owner.email if contact.owner_id else None
+    state["emails"] = [e.email for e in contact.emails.all()]
+    state["phones"] = [p.number for p in contact.phones.all()]
+    state["tags"] = sorted(t.tag.name for t in contact.tag_links.select_related("tag"))
+    state["custom_fields"] = to_json_value(contact.custom_fields)
+    return state
+
+
+def _resolve_relations(actor: User, data: dict[str, Any], errors: ErrorCollector) -> dict:
+    resolved: dict[str, Any] = {}
+    if "company_id" in data:
+        company_id = data["company_id"]
+        if company_id in (None, ""):
+            resolved["company"] = None
+        else:
+            company = Company.objects.filter(pk=_as_int(company_id)).first()
+            if company is None:
+                errors.add("company_id", f"No company with id {company_id}.")
+            resolved["company"] = company
+    if "owner_id" in data:
+        owner_id = data["owner_id"]
+        if owner_id in (None, ""):
+            resolved["owner"] = None
+        else:
+            owner = User.objects.filter(pk=_as_int(owner_id), is_active=True).first()
+            if owner is None:
+                errors.add("owner_id", f"No active user with id {owner_id}.")
+            resolved["owner"] = owner
+    return resolved
+
+
+def _as_int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+def _apply(contact: Contact, clean: CleanContact, relations: dict[str, Any]) -> None:
+    for name, value in clean.scalars.items():
+        setattr(contact, name, value)
+    for name, value in relations.items():
+        setattr(contact, name, value)
+    if clean.custom_fields is not None:
+        contact.custom_fields = clean.custom_fields
+    contact.sort_name = sort_key(contact.first_name, contact.last_name, contact.full_name)
+    if clean.emails is not None:
+        contact.email = next((e.email for e in clean.emails if e.is_primary), "")
+    if clean.phones is not None:
+        contact.phone = next((p.number for p in clean.phones if p.is_primary), "")
+
+
+def _save_emails(contact: Contact, emails: list[CleanEmail] | None) -> None:
+    if emails is None:
+        return
+    contact.emails.exclude(email__in=[e.email for e in emails]).delete()
+    existing = {e.email: e for e in contact.emails.all()}
+    for item in emails:
+        row = existing.get(item.email) or ContactEmail(contact=contact, email=item.email)
+        row.original, row.kind, row.is_primary = item.original, item.kind, item.is_primary
+        row.is_bounced, row.is_opted_out = item.is_bounced, item.is_opted_out
+        row.save()
+
+
+def _save_phones(contact: Contact, phones: list[CleanPhone] | None) -> None:
+    if phones is None:
+        return
+    contact.phones.all().delete()
+    ContactPhone.objects.bulk_create(
+        ContactPhone(
+            contact=contact,
+            number=p.number,
+            original=p.original,
+            kind=p.kind,
+            is_primary=p.is_primary,
+            is_valid=p.is_valid,
+        )
+        for p in phones
+    )
+
+
+def get_or_create_tags(names: list[str]) -> list[Tag]:
+    tags = []
+    for name in names:
+        tag, _ = Tag.objects.get_or_create(name_key=fold(name)[:50], defaults={"name": name})
+        tags.append(tag)
+    return tags
+
+
+def _save_tags(contact: Contact, names: list[str] | None) -> None:
+    if names is None:
+        return
+    tags = get_or_create_tags(names)
+    contact.tag_links.exclude(tag__in=tags).delete()
+    have = set(contact.tag_links.values_list("tag_id", flat=True))
+    ContactTag.objects.bulk_create(
+        ContactTag(contact=contact, tag=t) for t in tags if t.pk not in have
+    )
+
+
+def _check_identity(clean: CleanContact, instance: Contact | None, errors: ErrorCollector) -> None:
+    has_name = bool(clean.scalars.get("full_name", instance.full_name if instance else ""))
+    has_email = (
+        bool(clean.emails) if clean.emails is not None else bool(instance and instance.email)
+    )
+    if not has_name and not has_email:
+        errors.add("full_name", "Give at least a name or an email address.")
+
+
+def duplicate_candidates_for(
+    clean: CleanContact, company: Company | None, exclude_id: int | None = None
+) -> list[DuplicateCandidate]:
+    return find_duplicate_candidates(
+        emails=[e.email for e in clean.emails or []],
+        phones=[p.number for p in clean.phones or [] if p.is_valid],
+        full_name=" ".join(
+            p for p in (clean.scalars.get("first_name"), clean.scalars.get("last_name")) if p
+        )
+        or clean.scalars.get("full_name", ""),
+        company_id=company.pk if company else None,
+        exclude_id=exclude_id,
+    )
+
+
+def check_duplicates(actor: User, data: dict[str, Any]) -> list[DuplicateCandidate]:
+    """The live warning while someone types a new contact; invalid bits of input are ignored."""
+    ensure_can_view(actor)
+    errors = ErrorCollector()
+    safe = {k: v for k, v in data.items() if k != "custom_fields"}
+    clean = clean_contact_input(
+        {**safe, "custom_fields": {}}, instance=None, region=workspace_phone_region(), errors=errors
+    )
+    company = _resolve_relations(actor, {"company_id": data.get("company_id")}, errors).get(
+        "company"
+    )
+    return duplicate_candidates_for(clean, company)
+
+
+def create_contact(
+    actor: User, data: dict[str, Any], *, allow_duplicate: bool = False
+) -> ContactWriteResult:
+    """Create a contact; raise DuplicateSuspected unless `allow_duplicate` when it looks known."""
+    ensure_can_create(actor, "contacts")
+    errors = ErrorCollector()
+    clean = clean_contact_input(data, instance=None, region=workspace_phone_region(), errors=errors)
+    relations = _resolve_relations(actor, data, errors)
+    _check_identity(clean, None, errors)
+    errors.raise_if_any()
+    relations.setdefault("owner", actor)
+    ensure_can_assign_owner(actor, relations["owner"])
+    if not allow_duplicate:
+        candidates = duplicate_candidates_for(clean, relations.get("company"))
+        if candidates:
+            raise DuplicateSuspected(candidates)
+    with transaction.atomic():
+        contact = Contact(created_by=actor)
+        _apply(contact, clean, relations)
+        contact.save()
+        _save_emails(contact, clean.emails or [])
+        _save_phones(contact, clean.phones or [])
+        _save_tags(contact, clean.tags or [])
+        state = _audit_state(contact)
+        record_change(
+            actor,
+            contact,
+            AuditAction.CREATE,
+            {k: [None, v] for k, v in state.items() if v not in (None, "", [], {}, 0)},
+        )
+    return ContactWriteResult(contact, clean.warnings)
+
+
+def _lock(contact: Contact, expected_version: int | None) -> Contact:
+    locked = contact_queryset().select_for_update().get(pk=contact.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise PreconditionFailed(
+            f"Someone changed this contact since you opened it (now version {locked.version}, "
+            f"you had {expected_version}). Reload and apply your change again.",
+            current_version=locked.version,
+        )
+    return locked
+
+
+def update_contact(
+    actor: User, contact: Contact, data: dict[str, Any], *, expected_version: int | None = None
+) -> ContactWriteResult:
+    """Change the fields present in `data`; lists (emails, phones, tags) replace the old set."""
+    ensure_can_edit(actor, contact)
+    errors = ErrorCollector()
+    clean = clean_contact_input(
+        data, instance=contact, region=workspace_phone_region(), errors=errors
+    )
+    relations = _resolve_relations(actor, data, errors)
+    _check_identity(clean, contact, errors)
+    errors.raise_if_any()
+    if "owner" in relations and relations["owner"] != contact.owner:
+        ensure_can_assign_owner(actor, relations["owner"])
+    with transaction.atomic():
+        contact = _lock(contact, expected_version)
+        ensure_can_edit(actor, contact)
+        before = _audit_state(contact)
+        _apply(contact, clean, relations)
+        _save_emails(contact, clean.emails)
+        _save_phones(contact, clean.phones)
+        _save_tags(contact, clean.tags)
+        changes = diff(before, _audit_state(contact))
+        if changes:
+            contact.version += 1
+            contact.save()
+            record_change(actor, contact, AuditAction.UPDATE, changes)
+    return ContactWriteResult(contact, clean.warnings)
+
+
+def set_archived(
+    actor: User, contact: Contact, archived: bool, *, expected_version: int | None = None
+) -> Contact:
+    ensure_can_edit(actor, contact)
+    with transaction.atomic():
+        contact = _lock(contact, expected_version)
+        if contact.is_archived == archived:
+            return contact
+        contact.is_archived = archived
+        contact.archived_at = timezone.now() if archived else None
+        contact.version += 1
+        contact.save(update_fields=["is_archived", "archived_at", "version", "updated_at"])
+        action = AuditAction.ARCHIVE if archived else AuditAction.RESTORE
+        record_change(actor, contact, action, {"is_archived": [not archived, archived]})
+    return contact
+
+
+def delete_contact(actor: User, contact: Contact, *, expected_version: int | None = None) -> None:
+    """Delete a contact and its timeline; the audit log keeps what it held."""
+    ensure_can_edit(actor, contact)
+    with transaction.atomic():
+        contact = _lock(contact, expected_version)
+        state = _audit_state(contact)
+        record_change(actor, contact, AuditAction.DELETE, {k: [v, None] for k, v in state.items()})
+        contact.delete()
+
+
+def add_tags(actor: User, contact: Contact, names: list[str]) -> Contact:
+    current = [link.tag.name for link in contact.tag_links.select_related("tag")]
+    return update_contact(actor, contact, {"tags": current + list(names)}).contact
+
+
+def remove_tags(actor: User, contact: Contact, names: list[str]) -> Contact:
+    drop = {fold(n) for n in names}
+    current = [link.tag.name for link in contact.tag_links.select_related("tag")]
+    return update_contact(
+        actor, contact, {"tags": [n for n in current if fold(n) not in drop]}
+    ).contact
+
+
+def tag_names(contact: Contact) -> list[str]:
+    return sorted((link.tag.name for link in contact.tag_links.select_related("tag")), key=fold)
+
+
+# --- job change -------------------------------------------------------------------------------
+
+CARRIED_OVER = ("first_name", "last_name", "full_name", "linkedin_url", "twitter_handle", "country")
+
+
+def change_job(actor: User, contact: Contact, data: dict[str, Any]) -> ContactWriteResult:
+    """Start a new contact at the new employer, linked to the old one, whose history stays put.
+
+    `data` holds the new record's company_id plus any fields of the new role (job title, work
+    email, phones). Personal emails and mobile/home phones come along; work ones stay behind.
+    """
+    ensure_can_edit(actor, contact)
+    if not data.get("company_id"):
+        raise ValidationFailed.single("company_id", "Choose the contact's new company.")
+    if _as_int(data["company_id"]) == contact.company_id:
+        raise ValidationFailed.single("company_id", "That is the contact's current company.")
+    carried: dict[str, Any] = {name: getattr(contact, name) for name in CARRIED_OVER}
+    carried["emails"] = data.get("emails") or []
+    carried["emails"] = carried["emails"] + [
+        {"email": e.email, "kind": e.kind, "is_opted_out": e.is_opted_out, "is_primary": False}
+        for e in contact.emails.filter(kind=EmailKind.PERSONAL)
+    ]
+    carried["phones"] = (data.get("phones") or []) + [
+        {"number": p.number, "kind": p.kind}
+        for p in contact.phones.filter(kind__in=[PhoneKind.MOBILE, PhoneKind.HOME])
+    ]
+    carried["tags"] = tag_names(contact)
+    carried["owner_id"] = contact.owner_id
+    new_data = {**carried, **{k: v for k, v in data.items() if k not in ("emails", "phones")}}
+    with transaction.atomic():
+        result = create_contact(actor, new_data, allow_duplicate=True)
+        new = result.contact
+        new.previous_contact = contact
+        new.save(update_fields=["previous_contact"])
+        old_company = str(contact.company) if contact.company_id else "no company"
+        if contact.status == ContactStatus.ACTIVE:
+            update_contact(actor, contact, {"status": ContactStatus.INACTIVE})
+        summary = f"Moved from {old_company} to {new.company}."
+        for record, link in ((contact, new), (new, contact)):
+            log_activity(
+                kind=ActivityKind.JOB_CHANGED,
+                contact=record,
+                company=record.company,
+                actor=actor,
+                subject="Job change",
+                body=summary,
+                metadata={"linked_contact_id": link.pk},
+            )
+    return result

@@ -1,0 +1,100 @@
+"""Email address normalisation: syntax checks only, never DNS."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from email_validator import EmailNotValidError, validate_email
+
+ROLE_LOCAL_PARTS: frozenset[str] = frozenset(
+    {
+        "info",
+        "sales",
+        "office",
+        "admin",
+        "contact",
+        "hello",
+        "support",
+        "team",
+        "billing",
+        "accounts",
+        "hr",
+        "jobs",
+        "careers",
+        "marketing",
+        "noreply",
+        "no-reply",
+        "enquiries",
+        "inquiries",
+        "mail",
+        "webmaster",
+        "help",
+    }
+)
+
+_NAME_ADDR = re.compile(r"<([^<>]*)>\s*$")
+_MAILTO = "mailto:"
+
+
+class InvalidEmail(ValueError):
+    """Raised when a value cannot be read as an email address."""
+
+
+@dataclass(frozen=True)
+class NormalizedEmail:
+    """A normalised address (``value``) and the text it was read from."""
+
+    value: str
+    original: str
+
+
+def _extract_address(raw: str) -> str:
+    """Pull the bare address out of ``Name <a@b>``, ``<a@b>`` or ``mailto:a@b?...``."""
+    text = raw.strip()
+    match = _NAME_ADDR.search(text)
+    if match:
+        text = match.group(1).strip()
+    if text[: len(_MAILTO)].lower() == _MAILTO:
+        text = text[len(_MAILTO) :].split("?", 1)[0].strip()
+    return text
+
+
+@lru_cache(maxsize=65536)
+def _normalize_cached(raw: str) -> NormalizedEmail | str:
+    """Return the normalised address, or the reason it is invalid.
+
+    Failures are returned rather than raised so that they are cached too.
+    """
+    address = _extract_address(raw)
+    if not address:
+        return "An email address is empty"
+    try:
+        result = validate_email(address, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return f"“{raw.strip()}” is not a valid email address: {exc}"
+    return NormalizedEmail(value=result.normalized.lower(), original=raw)
+
+
+def normalize_email(raw: str) -> NormalizedEmail:
+    """Validate ``raw`` and return it lower-cased; raise InvalidEmail if it is not an address."""
+    outcome = _normalize_cached(raw)
+    if isinstance(outcome, str):
+        raise InvalidEmail(outcome)
+    return outcome
+
+
+def email_domain(value: str) -> str:
+    """Return the lower-cased part after the last ``@``, or "" when there is none."""
+    local, at, domain = value.strip().rpartition("@")
+    return domain.lower() if at and local else ""
+
+
+def is_role_address(value: str) -> bool:
+    """Tell whether the address belongs to a function (info@, sales@) rather than a person."""
+    local, at, _domain = value.strip().rpartition("@")
+    if not at:
+        return False
+    # Sub-addressing (sales+eu@) still reaches the same shared mailbox.
+    return local.split("+", 1)[0].lower() in ROLE_LOCAL_PARTS

@@ -1,0 +1,122 @@
+"""Phone number normalisation to E.164, keeping unreadable input as typed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat
+
+MAX_PHONE_LENGTH = 40
+
+
+class InvalidPhone(ValueError):
+    """Raised when a value cannot even be kept as a phone number."""
+
+
+@dataclass(frozen=True)
+class NormalizedPhone:
+    """The E.164 form when the number could be read, plus any warning for the user."""
+
+    e164: str | None
+    original: str
+    warning: str | None
+
+    @property
+    def value(self) -> str:
+        """The value to store: E.164 when known, otherwise the input as typed."""
+        return self.e164 if self.e164 is not None else self.original.strip()
+
+    @property
+    def is_valid(self) -> bool:
+        """Whether the number could be read into E.164."""
+        return self.e164 is not None
+
+
+def _check_region(region: str) -> str:
+    """Return the upper-cased region code, or raise ValueError for an unknown one."""
+    code = region.strip().upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValueError(f"Unknown phone region {region}")
+    return code
+
+
+def _check_input(raw: str) -> str:
+    """Return the stripped input, or raise InvalidPhone when it cannot be a phone number."""
+    text = raw.strip()
+    if not text:
+        raise InvalidPhone("A phone number is empty")
+    if len(text) > MAX_PHONE_LENGTH:
+        raise InvalidPhone(f"A phone number can have at most {MAX_PHONE_LENGTH} characters")
+    if not any(ch.isdecimal() for ch in text):
+        raise InvalidPhone(f"“{text}” contains no digits, so it is not a phone number")
+    return text
+
+
+def _try_parse(text: str, region: str) -> PhoneNumber | None:
+    """Parse ``text`` or return None when phonenumbers cannot make sense of it."""
+    try:
+        return phonenumbers.parse(text, region)
+    except NumberParseException:
+        return None
+
+
+def _parse(text: str, region: str) -> PhoneNumber | None:
+    """Parse ``text``, also trying a leading "00" as the international prefix."""
+    number = _try_parse(text, region)
+    if number is not None and phonenumbers.is_valid_number(number):
+        return number
+    # "00" is the international prefix in most of the world, even where the region's is not.
+    if text.startswith("00"):
+        alternative = _try_parse("+" + text[2:], region)
+        if alternative is not None and phonenumbers.is_possible_number(alternative):
+            return alternative
+    return number
+
+
+def _number_region(number: PhoneNumber, fallback: str) -> str:
+    """Return the main region for the number's country code."""
+    code = phonenumbers.region_code_for_country_code(number.country_code)
+    return fallback if code == phonenumbers.UNKNOWN_REGION else code
+
+
+@lru_cache(maxsize=65536)
+def _normalize_cached(raw: str, region: str) -> NormalizedPhone:
+    """Normalise already-checked input; never raises."""
+    text = raw.strip()
+    number = _parse(text, region)
+    if number is None or not phonenumbers.is_possible_number(number):
+        warning = f"Could not read “{text}” as a phone number; kept as typed"
+        return NormalizedPhone(e164=None, original=raw, warning=warning)
+    e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    warning = None
+    if not phonenumbers.is_valid_number(number):
+        where = _number_region(number, region)
+        warning = f"“{text}” may not be a valid number in {where}"
+    return NormalizedPhone(e164=e164, original=raw, warning=warning)
+
+
+def normalize_phone(raw: str, region: str = "US") -> NormalizedPhone:
+    """Read ``raw`` as a phone number, using ``region`` for numbers without a country code.
+
+    Extensions are accepted but left out of the E.164 value. Raises InvalidPhone for
+    empty, over-long or digit-free input and ValueError for an unknown region.
+    """
+    code = _check_region(region)
+    _check_input(raw)
+    return _normalize_cached(raw, code)
+
+
+def phone_digits(raw: str) -> str:
+    """Return only the digits of ``raw`` (as ASCII), for search indexing."""
+    return "".join(str(int(ch)) for ch in raw if ch.isdecimal())
+
+
+def format_phone_display(e164: str) -> str:
+    """Format an E.164 number in international style, or return it unchanged."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)

@@ -1,0 +1,56 @@
+"""Text folding used for searching, de-duplicating and sorting people."""
+
+from __future__ import annotations
+
+import unicodedata
+
+SORT_KEY_MAX_LENGTH = 200
+
+# Letters that NFKD leaves alone because they are distinct letters, not accented ones.
+_UNDECOMPOSABLE = str.maketrans(
+    {
+        "ø": "o",
+        "ł": "l",
+        "æ": "ae",
+        "œ": "oe",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ħ": "h",
+        "ŧ": "t",
+        "\u0131": "i",  # dotless i
+        "ŀ": "l",
+        "ĸ": "k",
+    }
+)
+
+
+def collapse_spaces(text: str) -> str:
+    """Replace every run of whitespace with one space and strip both ends."""
+    return " ".join(text.split())
+
+
+def _strip_marks(text: str) -> str:
+    """Decompose compatibility characters and drop the combining marks."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(text: str) -> str:
+    """Return ``text`` case-folded, without diacritics and with whitespace collapsed.
+
+    >>> fold("  José   Ñúñez ")
+    'jose nunez'
+    """
+    # Marks are stripped again after case folding because folding can add them (İ -> i̇).
+    folded = _strip_marks(text).casefold().translate(_UNDECOMPOSABLE)
+    return collapse_spaces(_strip_marks(folded))
+
+
+def sort_key(first: str, last: str, full: str = "") -> str:
+    """Return a database-independent alphabetical key: folded "last first".
+
+    Falls back to the folded ``full`` name when both parts are empty.
+    """
+    key = fold(f"{last} {first}") or fold(full)
+    return key[:SORT_KEY_MAX_LENGTH].rstrip()

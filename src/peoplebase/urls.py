@@ -1,0 +1,14 @@
+"""URL map: the web UI per app, the REST API under /api/v1."""
+
+from django.urls import include, path
+
+from peoplebase.api.router import api
+
+urlpatterns = [
+    path("", include("peoplebase.web.urls")),
+    path("contacts/", include("peoplebase.contacts.urls")),
+    path("companies/", include("peoplebase.companies.urls")),
+    path("leads/", include("peoplebase.leads.urls")),
+    path("settings/", include("peoplebase.users.urls")),
+    path("api/v1/", api.urls),
+]

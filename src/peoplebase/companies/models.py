@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 
@@ -46,7 +45,6 @@ class Company(Address, VersionedModel):
     )
     is_archived = models.BooleanField(default=False)
     archived_at = models.DateTimeField(null=True, blank=True)
-    audit_entries = GenericRelation("audit.AuditEntry")
 
     class Meta:
         verbose_name_plural = "companies"

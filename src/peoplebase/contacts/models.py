@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
@@ -139,7 +138,6 @@ class Contact(Address, VersionedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    audit_entries = GenericRelation("audit.AuditEntry")
 
     class Meta:
         ordering = ["sort_name", "id"]

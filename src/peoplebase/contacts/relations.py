@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.fields import GenericRelation
+from django.apps import apps
 from django.db import models
 
 from peoplebase.contacts.models import Contact
+from peoplebase.core.generic import GENERIC_REFERENCES
 
 
 @dataclass(frozen=True)

@@ -144,7 +144,7 @@ def clean_values(
     a field became required stay editable.
     """
     defs = definitions if definitions is not None else active_definitions()
-    collector = errors or ErrorCollector()
+    collector = errors if errors is not None else ErrorCollector()
     result = dict(existing or {})
     if incoming is not None and not isinstance(incoming, dict):
         collector.add("custom_fields", "Custom fields must be an object of key: value.")

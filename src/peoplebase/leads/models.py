@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 
@@ -52,7 +51,6 @@ class Lead(VersionedModel):
         on_delete=models.SET_NULL,
         related_name="converted_from_leads",
     )
-    audit_entries = GenericRelation("audit.AuditEntry")
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -295,7 +295,9 @@ def test_similar_name_at_another_company_is_not_a_duplicate(alice, make_contact,
 
 def test_allow_duplicate_creates_anyway(alice, make_contact):
     make_contact(alice, full_name="Ann Lee", emails=["ann@example.com"])
-    result = create_contact(alice, {"full_name": "Ann", "emails": ["ann@example.com"]}, allow_duplicate=True)
+    result = create_contact(
+        alice, {"full_name": "Ann", "emails": ["ann@example.com"]}, allow_duplicate=True
+    )
     assert result.contact.pk
 
 
@@ -353,5 +355,7 @@ def test_custom_field_values_are_validated_on_create(alice, admin):
     with pytest.raises(ValidationFailed) as caught:
         create_contact(alice, {"full_name": "A", "custom_fields": {"budget": "lots"}})
     assert "custom_fields.budget" in caught.value.errors
-    contact = create_contact(alice, {"full_name": "A", "custom_fields": {"budget": "12,500"}}).contact
+    contact = create_contact(
+        alice, {"full_name": "A", "custom_fields": {"budget": "12,500"}}
+    ).contact
     assert contact.custom_fields == {"budget": 12500}

@@ -178,7 +178,7 @@ def create_company(actor: User, data: dict[str, Any]) -> Company:
 
 
 def _lock(company: Company, expected_version: int | None) -> Company:
-    locked = Company.objects.select_for_update().select_related("owner").get(pk=company.pk)
+    locked = Company.objects.select_for_update(of=("self",)).select_related("owner").get(pk=company.pk)
     if expected_version is not None and locked.version != expected_version:
         raise PreconditionFailed(
             f"Someone changed this company since you opened it (now version {locked.version}).",

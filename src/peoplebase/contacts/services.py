@@ -333,7 +333,7 @@ def create_contact(
 
 
 def _lock(contact: Contact, expected_version: int | None) -> Contact:
-    locked = contact_queryset().select_for_update().get(pk=contact.pk)
+    locked = contact_queryset().select_for_update(of=("self",)).get(pk=contact.pk)
     if expected_version is not None and locked.version != expected_version:
         raise PreconditionFailed(
             f"Someone changed this contact since you opened it (now version {locked.version}, "

@@ -219,7 +219,7 @@ def create_lead(actor: User, data: dict[str, Any]) -> Lead:
 
 
 def _lock(lead: Lead, expected_version: int | None) -> Lead:
-    locked = Lead.objects.select_for_update().select_related("owner").get(pk=lead.pk)
+    locked = Lead.objects.select_for_update(of=("self",)).select_related("owner").get(pk=lead.pk)
     if expected_version is not None and locked.version != expected_version:
         raise PreconditionFailed(
             f"Someone changed this lead since you opened it (now version {locked.version}).",

@@ -15,6 +15,7 @@ from peoplebase.activities.services import (
     timeline,
     update_note,
 )
+from peoplebase.audit.models import AuditEntry
 from peoplebase.core.errors import Forbidden, ValidationFailed
 
 pytestmark = pytest.mark.django_db
@@ -59,8 +60,14 @@ def test_note_rules(alice, bob, manager, reader, make_contact):
     assert update_note(manager, note, "fixed typo").body == "fixed typo"
     with pytest.raises(Forbidden):
         delete_note(bob, note)
+    key = f"note {note.pk}"
     delete_note(alice, note)
     assert person.activities.count() == 0
+    history = AuditEntry.objects.filter(object_id=person.pk, changes__has_key=key)
+    assert [e.changes[key] for e in history.order_by("id")] == [
+        ["mine", "fixed typo"],
+        ["fixed typo", None],
+    ]
 
 
 def test_timeline_is_newest_first_and_filterable(alice, make_contact):

@@ -110,15 +110,26 @@ def _ensure_can_change_note(actor: Any, note: Activity) -> None:
 @transaction.atomic
 def update_note(actor: Any, note: Activity, body: Any) -> Activity:
     _ensure_can_change_note(actor, note)
-    note.body = _clean_body(body)
-    note.save(update_fields=["body", "updated_at"])
+    before, note.body = note.body, _clean_body(body)
+    if before != note.body:
+        note.save(update_fields=["body", "updated_at"])
+        _audit_on_contact(actor, note, [before, note.body])
     return note
 
 
 @transaction.atomic
 def delete_note(actor: Any, note: Activity) -> None:
     _ensure_can_change_note(actor, note)
+    _audit_on_contact(actor, note, [note.body, None])
     note.delete()
+
+
+def _audit_on_contact(actor: Any, note: Activity, change: list[Any]) -> None:
+    # Notes are part of the person's record, so their edits belong in its field history.
+    if note.contact_id is not None:
+        from peoplebase.audit.services import AuditAction, record_change
+
+        record_change(actor, note.contact, AuditAction.UPDATE, {f"note {note.pk}": change})
 
 
 def timeline_queryset(**owner: Any) -> QuerySet[Activity]:

@@ -79,7 +79,11 @@ def _after_condition(sort: Sort, value: Any, pk: int, backward: bool) -> Q:
         same_null = Q(**{f"{sort.field}__isnull": True, f"id__{op}": pk})
         # Nulls sort last, so walking backward from a null row reaches every non-null row.
         return (Q(**{f"{sort.field}__isnull": False}) | same_null) if backward else same_null
-    condition = Q(**{f"{sort.field}__{op}": value}) | Q(**{sort.field: value, f"id__{op}": pk})
+    # "a >= v AND (a > v OR id > k)" rather than "a > v OR (a = v AND id > k)": the leading
+    # range lets SQLite and PostgreSQL seek into the index instead of scanning from its start.
+    condition = Q(**{f"{sort.field}__{op}e": value}) & (
+        Q(**{f"{sort.field}__{op}": value}) | Q(**{f"id__{op}": pk})
+    )
     if sort.nullable and not backward:
         condition |= Q(**{f"{sort.field}__isnull": True})
     return condition

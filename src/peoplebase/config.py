@@ -1,4 +1,4 @@
-"""Typed helpers reading Peoplebase's environment; no Django imports, so the CLI can use them early."""
+"""Typed helpers reading the environment; no Django imports, so the CLI can use them early."""
 
 from __future__ import annotations
 

@@ -146,3 +146,15 @@ def test_list_and_delete(alice, bob, make_lead):
         list_leads(alice, status="hot")
     delete_lead(alice, mine)
     assert [lead.company_name for lead in list_leads(alice).items] == ["Gamma"]
+
+
+def test_suggestion_finds_the_account_by_website_domain(alice, make_lead, make_company):
+    existing = make_company(alice, name="Beta Holdings", domain="beta.example")
+    lead = make_lead(alice, company_name="Beta", website="https://www.beta.example/contact")
+    assert conversion_suggestions(lead)["company"] == existing
+
+
+def test_free_mail_domain_does_not_suggest_an_account(alice, make_lead, make_company):
+    make_company(alice, name="Gmail fans", domain="gmail.com")
+    lead = make_lead(alice, company_name="Someone", email="x@gmail.com")
+    assert conversion_suggestions(lead)["company"] is None

@@ -133,7 +133,7 @@ def _audit_on_contact(actor: Any, note: Activity, change: list[Any]) -> None:
 
 
 def timeline_queryset(**owner: Any) -> QuerySet[Activity]:
-    return Activity.objects.filter(**owner).select_related("actor")
+    return Activity.objects.filter(**owner).select_related("actor", "contact")
 
 
 def timeline(

@@ -35,6 +35,7 @@ from peoplebase.normalize import (
     InvalidEmail,
     InvalidPhone,
     InvalidUrl,
+    normalize_domain,
     normalize_email,
     normalize_phone,
     normalize_url,
@@ -262,10 +263,12 @@ def delete_lead(actor: User, lead: Lead, *, expected_version: int | None = None)
 
 def conversion_suggestions(lead: Lead) -> dict[str, Any]:
     """Existing records the lead probably is: shown before converting so nothing is doubled."""
-    domain = lead.email.rsplit("@", 1)[-1] if lead.email else ""
-    company = find_matching_company(lead.company_name, "")
-    if company is None and domain:
-        company = Company.objects.filter(domain=domain, is_archived=False).first()
+    domain = ""
+    if lead.website:
+        domain = normalize_domain(lead.website)
+    elif lead.email and not _is_free_mail(lead.email):
+        domain = lead.email.rsplit("@", 1)[-1]
+    company = find_matching_company(lead.company_name, domain)
     contact = None
     if lead.email:
         link = ContactEmail.objects.filter(email=lead.email).select_related("contact").first()

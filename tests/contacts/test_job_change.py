@@ -73,3 +73,13 @@ def test_rep_cannot_move_someone_elses_contact(bob, mover, make_company):
     new_company = make_company(bob, name="New Co")
     with pytest.raises(Forbidden):
         change_job(bob, mover, {"company_id": new_company.pk})
+
+
+def test_job_change_keeps_custom_fields_even_when_required(admin, alice, mover, make_company):
+    from peoplebase.contacts.services import update_contact
+    from peoplebase.customfields.services import create_definition
+
+    create_definition(admin, {"label": "Language", "field_type": "text", "required": True})
+    update_contact(alice, mover, {"custom_fields": {"language": "Deutsch"}})
+    new = change_job(alice, mover, {"company_id": make_company(alice, name="Next").pk}).contact
+    assert new.custom_fields == {"language": "Deutsch"}

@@ -359,3 +359,28 @@ def test_custom_field_values_are_validated_on_create(alice, admin):
         alice, {"full_name": "A", "custom_fields": {"budget": "12,500"}}
     ).contact
     assert contact.custom_fields == {"budget": 12500}
+
+
+@pytest.mark.parametrize("bad_id", ["²", "1e3", "-4", "0", str(2**64), 10**30, None, True])
+def test_odd_ids_are_simply_not_found(alice, bad_id):
+    with pytest.raises(NotFound):
+        get_contact(alice, bad_id)
+
+
+@pytest.mark.parametrize("owner", ["²", "12a", str(2**70)])
+def test_odd_owner_filters_are_validation_errors(alice, owner):
+    with pytest.raises(ValidationFailed) as caught:
+        list_contacts(alice, ContactFilters(owner=owner))
+    assert "owner" in caught.value.errors
+
+
+def test_nul_characters_are_refused_not_stored(alice):
+    with pytest.raises(ValidationFailed) as caught:
+        create_contact(alice, {"full_name": "Ann\x00Lee", "job_title": "C\x00TO"})
+    assert {"full_name", "job_title"} <= set(caught.value.errors)
+
+
+def test_owner_id_of_a_huge_number_is_a_field_error(manager):
+    with pytest.raises(ValidationFailed) as caught:
+        create_contact(manager, {"full_name": "A", "owner_id": 10**30, "company_id": "x"})
+    assert {"owner_id", "company_id"} <= set(caught.value.errors)

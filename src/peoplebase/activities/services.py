@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from peoplebase.activities.models import OUTREACH_KINDS, Activity, ActivityKind
 from peoplebase.core.errors import Forbidden, NotFound, ValidationFailed
+from peoplebase.core.lookups import parse_id
 from peoplebase.core.pagination import Page, Sort, paginate
 from peoplebase.core.permissions import ensure_can_create, ensure_can_view
 
@@ -66,6 +67,8 @@ def _clean_body(body: Any) -> str:
     text = str(body or "").strip()
     if not text:
         raise ValidationFailed.single("body", "A note needs some text.")
+    if "\x00" in text:
+        raise ValidationFailed.single("body", "Contains a NUL character, which cannot be stored.")
     if len(text) > MAX_NOTE_LENGTH:
         raise ValidationFailed.single(
             "body", f"A note may have at most {MAX_NOTE_LENGTH} characters."
@@ -95,9 +98,9 @@ def get_note(actor: Any, note_id: Any) -> Activity:
     ensure_can_view(actor)
     try:
         return Activity.objects.select_related("contact", "actor").get(
-            pk=int(note_id), kind=ActivityKind.NOTE
+            pk=parse_id(note_id) or -1, kind=ActivityKind.NOTE
         )
-    except (Activity.DoesNotExist, TypeError, ValueError) as exc:
+    except Activity.DoesNotExist as exc:
         raise NotFound(f"No note with id {note_id}.") from exc
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+from http import HTTPStatus
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -12,6 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from peoplebase.core.errors import DomainError, DuplicateSuspected, ValidationFailed
 
 PROBLEM_TYPE = "application/problem+json"
+logger = logging.getLogger("peoplebase.api")
 
 
 def problem(
@@ -31,22 +35,35 @@ def problem(
     return response
 
 
+BODY_PARAM_NAMES = {"payload", "data", "filters", "params"}
+
+
 def _location(loc: list[Any] | tuple[Any, ...]) -> str:
     # ninja prefixes locations with "body"/"query"/"path" and the parameter name; drop those.
     parts = [str(p) for p in loc]
     if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form"}:
         parts = parts[1:]
-    if len(parts) > 1 and parts[0] in {"payload", "data", "filters", "params"}:
+    if parts and parts[0] in BODY_PARAM_NAMES:
         parts = parts[1:]
     return ".".join(parts) or "__all__"
 
 
-def _message(error: dict[str, Any]) -> str:
-    if error.get("type") == "extra_forbidden":
+def _message(error: dict[str, Any], location: str) -> str:
+    kind = error.get("type")
+    if kind == "extra_forbidden":
         return "Unknown field."
-    if error.get("type") == "missing":
+    if location == "__all__" and kind in {"missing", "model_type", "model_attributes_type"}:
+        return "Send a JSON object as the request body."
+    if kind == "missing":
         return "This field is required."
     return str(error.get("msg", "Invalid value.")).removeprefix("Value error, ")
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
 
 
 def candidate_summary(candidate: Any) -> dict[str, Any]:
@@ -66,7 +83,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         errors: dict[str, list[str]] = {}
         for error in exc.errors:
-            errors.setdefault(_location(error.get("loc", ())), []).append(_message(error))
+            location = _location(error.get("loc", ()))
+            errors.setdefault(location, []).append(_message(error, location))
         return problem(
             api, request, 422, "Validation failed", "Some fields are not valid.", errors=errors
         )
@@ -104,11 +122,21 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return problem(api, request, exc.status_code, str(exc.message) or "Error")
+        return problem(api, request, exc.status_code, _phrase(exc.status_code), str(exc.message))
+
+    @api.exception_handler(Http404)
+    def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return problem(api, request, 404, "Not found", "No such resource.")
+
+    @api.exception_handler(RequestDataTooBig)
+    def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return problem(api, request, 413, "Content too large", "The request body is too large.")
+
+    @api.exception_handler(SuspiciousOperation)
+    def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        return problem(api, request, 400, "Bad request", "The request could not be read.")
 
     @api.exception_handler(Exception)
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
-        import logging
-
-        logging.getLogger("peoplebase.api").exception("Unhandled API error")
+        logger.exception("Unhandled API error")
         return problem(api, request, 500, "Internal error", "Something went wrong on our side.")

@@ -2,32 +2,106 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Router, Swagger
 
 from peoplebase import __version__
 from peoplebase.api.auth import API_AUTH
-from peoplebase.api.problems import install_error_handlers
+from peoplebase.api.common import PROBLEM_DESCRIPTIONS
+from peoplebase.api.problems import PROBLEM_TYPE, install_error_handlers
+from peoplebase.core.errors import NotFound
 
-api = NinjaAPI(
+
+class PeoplebaseAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document types error bodies as `application/problem+json`."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.get("responses", {})
+                _mark_problem_responses(responses)
+                _document_versions(operation, responses)
+        return schema
+
+
+def _mark_problem_responses(responses: dict[Any, Any]) -> None:
+    for code, response in responses.items():
+        if int(code) < 400:
+            continue
+        response["description"] = PROBLEM_DESCRIPTIONS.get(int(code), response["description"])
+        content = response.get("content", {})
+        if "application/json" in content:
+            content[PROBLEM_TYPE] = content.pop("application/json")
+
+
+IF_MATCH_PARAMETER = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "description": 'The `ETag` you read (e.g. `"3"`); a stale one is refused with 412.',
+    "schema": {"type": "string"},
+}
+ETAG_HEADER = {
+    "description": 'The record\'s version as an entity tag, e.g. `"3"`.',
+    "schema": {"type": "string"},
+}
+VERSIONED_SCHEMAS = ("ContactOut", "ContactWriteOut", "CompanyOut", "LeadOut", "ConversionOut")
+
+
+def _document_versions(operation: dict[str, Any], responses: dict[Any, Any]) -> None:
+    """Name the If-Match request header and the ETag response header where they apply."""
+    if "412" in responses or 412 in responses:
+        operation.setdefault("parameters", []).append(IF_MATCH_PARAMETER)
+    for code in ("200", "201", 200, 201):
+        ref = (
+            responses.get(code, {})
+            .get("content", {})
+            .get("application/json", {})
+            .get("schema", {})
+            .get("$ref", "")
+        )
+        if ref.rsplit("/", 1)[-1] in VERSIONED_SCHEMAS:
+            responses[code].setdefault("headers", {})["ETag"] = ETAG_HEADER
+
+
+api = PeoplebaseAPI(
     title="Peoplebase API",
     version=__version__,
     description=(
         "Contacts, companies, leads, tags, custom fields and notes. Authenticate with a personal "
-        "token (`Authorization: Bearer pb_…`, made under Settings › API tokens or with "
-        "`peoplebase createuser … --api-token`) or a signed-in browser session. Errors are "
-        "`application/problem+json`; stale updates are refused with 412 when `If-Match` "
-        "does not match the record's `ETag`."
+        "token (`Authorization: Bearer pb_…`, made under Settings › API tokens, with "
+        "`POST /api/v1/users/me/tokens` or `peoplebase createuser … --api-token`) or a signed-in "
+        "browser session (send `X-CSRFToken` on writes). Errors are `application/problem+json` "
+        "with field messages under `errors`; stale updates are refused with 412 when `If-Match` "
+        "does not match the record's `ETag`. Lists are cursor-paged: follow `next_cursor`."
     ),
     auth=API_AUTH,
     urls_namespace="api",
+    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
 install_error_handlers(api)
 
+fallback_router = Router()
+
+
+@fallback_router.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"],
+    "/{path:unknown}",
+    auth=None,
+    include_in_schema=False,
+)
+def unknown_endpoint(request: HttpRequest, unknown: str) -> None:
+    raise NotFound(f"No API endpoint at /api/v1/{unknown}; see /api/v1/docs.")
+
 
 def _register_routers() -> None:
     from peoplebase.activities.api import router as notes_router
+    from peoplebase.companies.api import account_relations_router
     from peoplebase.companies.api import router as companies_router
     from peoplebase.contacts.api import router as contacts_router
     from peoplebase.contacts.api import tags_router
@@ -36,12 +110,15 @@ def _register_routers() -> None:
     from peoplebase.users.api import router as users_router
 
     api.add_router("/contacts", contacts_router)
+    api.add_router("/account-relations", account_relations_router)
     api.add_router("/companies", companies_router)
     api.add_router("/leads", leads_router)
     api.add_router("/tags", tags_router)
     api.add_router("/custom-fields", custom_fields_router)
     api.add_router("/notes", notes_router)
     api.add_router("/users", users_router)
+    # Last, so it only answers paths no router claimed: a problem+json 404, not an HTML page.
+    api.add_router("", fallback_router)
 
 
 _register_routers()

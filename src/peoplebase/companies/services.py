@@ -11,6 +11,7 @@ from django.utils import timezone
 from peoplebase.audit.services import AuditAction, diff, record_change, snapshot
 from peoplebase.companies.models import AccountRelation, Company, CompanySize, Lifecycle
 from peoplebase.core.errors import ErrorCollector, NotFound, PreconditionFailed, ValidationFailed
+from peoplebase.core.lookups import check_text, filter_by_owner, parse_id, resolve_owner
 from peoplebase.core.pagination import Page, Sort, paginate
 from peoplebase.core.permissions import (
     ensure_can_assign_owner,
@@ -53,10 +54,10 @@ COMPANY_SORTS = {
 
 def get_company(actor: User | None, company_id: Any) -> Company:
     ensure_can_view(actor)
-    try:
-        return Company.objects.select_related("owner").get(pk=int(company_id))
-    except (Company.DoesNotExist, TypeError, ValueError) as exc:
-        raise NotFound(f"No company with id {company_id}.") from exc
+    company = Company.objects.select_related("owner").filter(pk=parse_id(company_id) or -1).first()
+    if company is None:
+        raise NotFound(f"No company with id {company_id}.")
+    return company
 
 
 def company_queryset() -> QuerySet[Company]:
@@ -88,14 +89,7 @@ def list_companies(
                 "lifecycle", f"Use one of: {', '.join(Lifecycle.values)}."
             )
         qs = qs.filter(lifecycle=lifecycle)
-    if owner == "none":
-        qs = qs.filter(owner__isnull=True)
-    elif owner == "me":
-        qs = qs.filter(owner=actor)
-    elif owner:
-        if not owner.isdigit():
-            raise ValidationFailed.single("owner", "Use a user id, “me” or “none”.")
-        qs = qs.filter(owner_id=int(owner))
+    qs = filter_by_owner(qs, actor, owner)
     return paginate(qs, COMPANY_SORTS[sort], cursor, limit)
 
 
@@ -107,7 +101,7 @@ def _clean(data: dict[str, Any], instance: Company | None) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
     for name, limit in TEXT_FIELDS.items():
         if name in data:
-            text = str(data[name] or "").strip()
+            text = check_text(name, str(data[name] or "").strip(), errors)
             if name != "description":
                 text = " ".join(text.split())
             if len(text) > limit:
@@ -137,22 +131,9 @@ def _clean(data: dict[str, Any], instance: Company | None) -> dict[str, Any]:
                 errors.add(name, f"“{value}” is not one of: {', '.join(enum.values)}.")
             cleaned[name] = value
     if "owner_id" in data:
-        if data["owner_id"] in (None, ""):
-            cleaned["owner"] = None
-        else:
-            owner = User.objects.filter(pk=_as_int(data["owner_id"]), is_active=True).first()
-            if owner is None:
-                errors.add("owner_id", f"No active user with id {data['owner_id']}.")
-            cleaned["owner"] = owner
+        cleaned["owner"] = resolve_owner(data["owner_id"], errors)
     errors.raise_if_any()
     return cleaned
-
-
-def _as_int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
 
 
 def _set(company: Company, cleaned: dict[str, Any]) -> None:
@@ -178,7 +159,9 @@ def create_company(actor: User, data: dict[str, Any]) -> Company:
 
 
 def _lock(company: Company, expected_version: int | None) -> Company:
-    locked = Company.objects.select_for_update(of=("self",)).select_related("owner").get(pk=company.pk)
+    locked = (
+        Company.objects.select_for_update(of=("self",)).select_related("owner").get(pk=company.pk)
+    )
     if expected_version is not None and locked.version != expected_version:
         raise PreconditionFailed(
             f"Someone changed this company since you opened it (now version {locked.version}).",
@@ -207,10 +190,12 @@ def update_company(
     return company
 
 
-def set_company_archived(actor: User, company: Company, archived: bool) -> Company:
+def set_company_archived(
+    actor: User, company: Company, archived: bool, *, expected_version: int | None = None
+) -> Company:
     ensure_can_edit(actor, company)
     with transaction.atomic():
-        company = _lock(company, None)
+        company = _lock(company, expected_version)
         if company.is_archived != archived:
             company.is_archived = archived
             company.archived_at = timezone.now() if archived else None
@@ -283,7 +268,17 @@ def remove_account_relation(actor: User, relation: AccountRelation) -> None:
 
 def get_account_relation(actor: User, relation_id: Any) -> AccountRelation:
     ensure_can_view(actor)
-    try:
-        return AccountRelation.objects.select_related("contact", "company").get(pk=int(relation_id))
-    except (AccountRelation.DoesNotExist, TypeError, ValueError) as exc:
-        raise NotFound(f"No account relation with id {relation_id}.") from exc
+    relation = (
+        AccountRelation.objects.select_related("contact", "company")
+        .filter(pk=parse_id(relation_id) or -1)
+        .first()
+    )
+    if relation is None:
+        raise NotFound(f"No account relation with id {relation_id}.")
+    return relation
+
+
+def account_relations_for(actor: User, contact: Any) -> list[AccountRelation]:
+    """A contact's labelled ties to accounts other than the employer (added for the REST API)."""
+    ensure_can_view(actor)
+    return list(contact.account_relations.select_related("company").order_by("role", "id"))

@@ -21,6 +21,7 @@ from peoplebase.contacts.models import (
     Seniority,
 )
 from peoplebase.core.errors import ErrorCollector
+from peoplebase.core.lookups import check_text
 from peoplebase.customfields.services import clean_values
 from peoplebase.normalize import (
     InvalidCountry,
@@ -238,7 +239,7 @@ def clean_tag_names(raw: Any, errors: ErrorCollector) -> list[str]:
 
 def _clean_scalar(name: str, value: Any, errors: ErrorCollector) -> Any:
     if name in TEXT_LIMITS:
-        text = " ".join(str(value or "").split())
+        text = check_text(name, " ".join(str(value or "").split()), errors)
         if len(text) > TEXT_LIMITS[name]:
             errors.add(name, f"At most {TEXT_LIMITS[name]} characters.")
         return text

@@ -38,6 +38,7 @@ from peoplebase.core.errors import (
     PreconditionFailed,
     ValidationFailed,
 )
+from peoplebase.core.lookups import filter_by_owner, parse_id, resolve_owner
 from peoplebase.core.models import WorkspaceSettings
 from peoplebase.core.pagination import Page, Sort, paginate
 from peoplebase.core.permissions import (
@@ -46,6 +47,7 @@ from peoplebase.core.permissions import (
     ensure_can_edit,
     ensure_can_view,
 )
+from peoplebase.customfields.services import active_definitions
 from peoplebase.normalize import fold, sort_key
 from peoplebase.users.models import User
 
@@ -96,10 +98,10 @@ def contact_queryset() -> QuerySet[Contact]:
 
 def get_contact(actor: User | None, contact_id: Any) -> Contact:
     ensure_can_view(actor)
-    try:
-        return contact_queryset().get(pk=int(contact_id))
-    except (Contact.DoesNotExist, TypeError, ValueError) as exc:
-        raise NotFound(f"No contact with id {contact_id}.") from exc
+    contact = contact_queryset().filter(pk=parse_id(contact_id) or -1).first()
+    if contact is None:
+        raise NotFound(f"No contact with id {contact_id}.")
+    return contact
 
 
 def _filtered(actor: User, filters: ContactFilters) -> QuerySet[Contact]:
@@ -108,14 +110,7 @@ def _filtered(actor: User, filters: ContactFilters) -> QuerySet[Contact]:
         if filters.status not in ContactStatus.values:
             raise ValidationFailed.single("status", f"Unknown status “{filters.status}”.")
         qs = qs.filter(status=filters.status)
-    if filters.owner == "none":
-        qs = qs.filter(owner__isnull=True)
-    elif filters.owner == "me":
-        qs = qs.filter(owner=actor)
-    elif filters.owner:
-        if not filters.owner.isdigit():
-            raise ValidationFailed.single("owner", "Use a user id, “me” or “none”.")
-        qs = qs.filter(owner_id=int(filters.owner))
+    qs = filter_by_owner(qs, actor, filters.owner)
     if filters.company_id:
         qs = qs.filter(company_id=filters.company_id)
     if filters.tag:
@@ -181,22 +176,12 @@ def _resolve_relations(actor: User, data: dict[str, Any], errors: ErrorCollector
                 errors.add("company_id", f"No company with id {company_id}.")
             resolved["company"] = company
     if "owner_id" in data:
-        owner_id = data["owner_id"]
-        if owner_id in (None, ""):
-            resolved["owner"] = None
-        else:
-            owner = User.objects.filter(pk=_as_int(owner_id), is_active=True).first()
-            if owner is None:
-                errors.add("owner_id", f"No active user with id {owner_id}.")
-            resolved["owner"] = owner
+        resolved["owner"] = resolve_owner(data["owner_id"], errors)
     return resolved
 
 
 def _as_int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
+    return parse_id(value) or -1
 
 
 def _apply(contact: Contact, clean: CleanContact, relations: dict[str, Any]) -> None:
@@ -428,6 +413,7 @@ def change_job(actor: User, contact: Contact, data: dict[str, Any]) -> ContactWr
     `data` holds the new record's company_id plus any fields of the new role (job title, work
     email, phones). Personal emails and mobile/home phones come along; work ones stay behind.
     """
+    contact = get_contact(actor, contact.pk)  # carry over what is stored, not a stale copy
     ensure_can_edit(actor, contact)
     if not data.get("company_id"):
         raise ValidationFailed.single("company_id", "Choose the contact's new company.")
@@ -444,8 +430,12 @@ def change_job(actor: User, contact: Contact, data: dict[str, Any]) -> ContactWr
         for p in contact.phones.filter(kind__in=[PhoneKind.MOBILE, PhoneKind.HOME])
     ]
     carried["tags"] = tag_names(contact)
+    live = active_definitions()
+    kept = {key: value for key, value in contact.custom_fields.items() if key in live}
+    carried["custom_fields"] = {**kept, **(data.get("custom_fields") or {})}
     carried["owner_id"] = contact.owner_id
-    new_data = {**carried, **{k: v for k, v in data.items() if k not in ("emails", "phones")}}
+    skip = ("emails", "phones", "custom_fields")
+    new_data = {**carried, **{k: v for k, v in data.items() if k not in skip}}
     with transaction.atomic():
         result = create_contact(actor, new_data, allow_duplicate=True)
         new = result.contact

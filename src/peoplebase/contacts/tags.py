@@ -9,6 +9,7 @@ from django.db.models import Count
 
 from peoplebase.contacts.models import Tag
 from peoplebase.core.errors import Forbidden, NotFound, ValidationFailed
+from peoplebase.core.lookups import parse_id
 from peoplebase.core.permissions import ensure_can_create, ensure_can_view
 from peoplebase.normalize import fold
 
@@ -20,10 +21,10 @@ def list_tags(actor: Any) -> list[Tag]:
 
 def get_tag(actor: Any, tag_id: Any) -> Tag:
     ensure_can_view(actor)
-    try:
-        return Tag.objects.get(pk=int(tag_id))
-    except (Tag.DoesNotExist, TypeError, ValueError) as exc:
-        raise NotFound(f"No tag with id {tag_id}.") from exc
+    tag = Tag.objects.filter(pk=parse_id(tag_id) or -1).first()
+    if tag is None:
+        raise NotFound(f"No tag with id {tag_id}.")
+    return tag
 
 
 def _clean_name(name: Any) -> str:

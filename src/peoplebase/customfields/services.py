@@ -13,6 +13,7 @@ from django.utils.text import slugify
 
 from peoplebase.audit.services import AuditAction, diff, record_change, snapshot
 from peoplebase.core.errors import ErrorCollector, NotFound, ValidationFailed
+from peoplebase.core.lookups import parse_id
 from peoplebase.core.permissions import ensure_can_administer
 from peoplebase.customfields.models import SELECT_TYPES, CustomFieldDefinition, FieldType
 from peoplebase.normalize import InvalidEmail, InvalidUrl, normalize_email, normalize_url
@@ -175,7 +176,7 @@ def clean_values(
 def _clean_definition(data: dict[str, Any], instance: CustomFieldDefinition | None) -> dict:
     errors = ErrorCollector()
     cleaned: dict[str, Any] = {}
-    label = str(data.get("label", instance.label if instance else "")).strip()
+    label = str(data.get("label", instance.label if instance else "") or "").strip()
     if not label:
         errors.add("label", "Give the field a label.")
     elif len(label) > 100:
@@ -225,7 +226,8 @@ def list_definitions(include_archived: bool = False) -> list[CustomFieldDefiniti
 
 
 def get_definition(key_or_id: str | int) -> CustomFieldDefinition:
-    lookup = {"pk": key_or_id} if str(key_or_id).isdigit() else {"key": key_or_id}
+    numeric = parse_id(key_or_id)
+    lookup: dict[str, Any] = {"pk": numeric} if numeric else {"key": str(key_or_id)}
     try:
         return CustomFieldDefinition.objects.get(**lookup)
     except CustomFieldDefinition.DoesNotExist as exc:

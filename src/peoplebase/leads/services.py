@@ -23,6 +23,7 @@ from peoplebase.core.errors import (
     PreconditionFailed,
     ValidationFailed,
 )
+from peoplebase.core.lookups import check_text, filter_by_owner, parse_id, resolve_owner
 from peoplebase.core.pagination import Page, Sort, paginate
 from peoplebase.core.permissions import (
     ensure_can_assign_owner,
@@ -80,12 +81,14 @@ class ConversionResult:
 
 def get_lead(actor: User | None, lead_id: Any) -> Lead:
     ensure_can_view(actor)
-    try:
-        return Lead.objects.select_related("owner", "converted_company", "converted_contact").get(
-            pk=int(lead_id)
-        )
-    except (Lead.DoesNotExist, TypeError, ValueError) as exc:
-        raise NotFound(f"No lead with id {lead_id}.") from exc
+    lead = (
+        Lead.objects.select_related("owner", "converted_company", "converted_contact")
+        .filter(pk=parse_id(lead_id) or -1)
+        .first()
+    )
+    if lead is None:
+        raise NotFound(f"No lead with id {lead_id}.")
+    return lead
 
 
 def list_leads(
@@ -106,14 +109,7 @@ def list_leads(
         if status not in LeadStatus.values:
             raise ValidationFailed.single("status", f"Use one of: {', '.join(LeadStatus.values)}.")
         qs = qs.filter(status=status)
-    if owner == "none":
-        qs = qs.filter(owner__isnull=True)
-    elif owner == "me":
-        qs = qs.filter(owner=actor)
-    elif owner:
-        if not owner.isdigit():
-            raise ValidationFailed.single("owner", "Use a user id, “me” or “none”.")
-        qs = qs.filter(owner_id=int(owner))
+    qs = filter_by_owner(qs, actor, owner)
     if q:
         text = q.strip()
         qs = qs.filter(
@@ -138,7 +134,7 @@ def _clean(data: dict[str, Any], instance: Lead | None) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
     for name, limit in TEXT_FIELDS.items():
         if name in data:
-            text = str(data[name] or "").strip()
+            text = check_text(name, str(data[name] or "").strip(), errors)
             if name != "notes":
                 text = " ".join(text.split())
             if len(text) > limit:
@@ -186,22 +182,9 @@ def _clean(data: dict[str, Any], instance: Lead | None) -> dict[str, Any]:
             )
         cleaned["status"] = status
     if "owner_id" in data:
-        if data["owner_id"] in (None, ""):
-            cleaned["owner"] = None
-        else:
-            owner = User.objects.filter(pk=_as_int(data["owner_id"]), is_active=True).first()
-            if owner is None:
-                errors.add("owner_id", f"No active user with id {data['owner_id']}.")
-            cleaned["owner"] = owner
+        cleaned["owner"] = resolve_owner(data["owner_id"], errors)
     errors.raise_if_any()
     return cleaned
-
-
-def _as_int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
 
 
 def create_lead(actor: User, data: dict[str, Any]) -> Lead:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from peoplebase.audit.services import AuditAction, diff, record_change, snapshot
 from peoplebase.core.errors import Forbidden, NotFound, ValidationFailed
+from peoplebase.core.lookups import parse_id
 from peoplebase.core.models import WorkspaceSettings
 from peoplebase.core.permissions import ensure_can_administer, ensure_can_view
 from peoplebase.normalize import InvalidEmail, normalize_email
@@ -93,6 +94,11 @@ def update_user(actor: User, user: User, data: dict[str, Any]) -> User:
     unknown = set(data) - {"first_name", "last_name", "role", "is_active"}
     if unknown:
         raise ValidationFailed({name: ["Unknown field."] for name in unknown})
+    nulls = [name for name, value in data.items() if value is None]
+    if nulls:
+        raise ValidationFailed({name: ["This field may not be empty."] for name in nulls})
+    if "is_active" in data and not isinstance(data["is_active"], bool):
+        raise ValidationFailed.single("is_active", "Must be true or false.")
     if "role" in data and data["role"] not in Role.values:
         raise ValidationFailed.single("role", f"Use one of: {', '.join(Role.values)}.")
     demoting_self = user.pk == actor.pk and (
@@ -129,10 +135,10 @@ def set_password(actor: User, user: User, password: str) -> None:
 
 def get_user(actor: User, user_id: Any) -> User:
     ensure_can_view(actor)
-    try:
-        return User.objects.get(pk=int(user_id))
-    except (User.DoesNotExist, TypeError, ValueError) as exc:
-        raise NotFound(f"No user with id {user_id}.") from exc
+    user = User.objects.filter(pk=parse_id(user_id) or -1).first()
+    if user is None:
+        raise NotFound(f"No user with id {user_id}.")
+    return user
 
 
 def list_users(actor: User, include_inactive: bool = True) -> list[User]:
@@ -177,10 +183,7 @@ def get_token(actor: User, token_id: Any) -> ApiToken:
 
 
 def _as_int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
+    return parse_id(value) or -1
 
 
 def tokens_for(actor: User, user: User | None = None) -> list[ApiToken]:

@@ -1,0 +1,1 @@
+"""Management commands behind the `peoplebase` command line."""

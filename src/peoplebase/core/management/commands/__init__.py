@@ -1,0 +1,1 @@
+"""Peoplebase's own management commands: serve, worker, createuser and demo."""

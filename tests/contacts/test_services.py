@@ -384,3 +384,20 @@ def test_owner_id_of_a_huge_number_is_a_field_error(manager):
     with pytest.raises(ValidationFailed) as caught:
         create_contact(manager, {"full_name": "A", "owner_id": 10**30, "company_id": "x"})
     assert {"owner_id", "company_id"} <= set(caught.value.errors)
+
+
+def test_custom_field_history_is_recorded_per_field(admin, alice, make_contact):
+    from peoplebase.customfields.services import create_definition
+
+    create_definition(admin, {"label": "Budget", "field_type": "number"})
+    create_definition(admin, {"label": "Region", "field_type": "text"})
+    person = make_contact(alice, full_name="A", custom_fields={"budget": 10, "region": "EMEA"})
+    update_contact(alice, person, {"custom_fields": {"budget": 20}})
+    change = AuditEntry.objects.filter(object_id=person.pk, action="update").get().changes
+    assert change == {"custom_fields.budget": [10, 20]}
+
+
+def test_unknown_consent_filter_is_refused(alice):
+    with pytest.raises(ValidationFailed) as caught:
+        list_contacts(alice, ContactFilters(consent_status="maybe"))
+    assert "consent_status" in caught.value.errors

@@ -101,8 +101,24 @@ def test_split_or_compose_parses_lone_full_name() -> None:
         "Dr. Margaret van der Berg Jr.",
     )
     assert split_or_compose(" ", "", "Berg, Margaret") == ("Margaret", "Berg", "Berg, Margaret")
-    assert split_or_compose("", "", "JOHN SMITH") == ("John", "Smith", "JOHN SMITH")
+    assert split_or_compose("", "", "JOHN SMITH") == ("John", "Smith", "John Smith")
 
 
 def test_split_or_compose_all_empty() -> None:
     assert split_or_compose("", " ", "  ") == ("", "", "")
+
+
+def test_all_lower_full_name_is_recased_with_its_parts():
+    assert split_or_compose("", "", "dr. jane van der berg") == (
+        "Jane",
+        "van der Berg",
+        "Dr. Jane van der Berg",
+    )
+
+
+def test_mixed_case_full_name_is_kept_as_typed():
+    assert split_or_compose("", "", "Jane McDonald-deVries")[2] == "Jane McDonald-deVries"
+
+
+def test_recasing_never_drops_typed_characters():
+    assert split_or_compose("", "", "<script>alert(1)</script>")[2] == "<script>alert(1)</script>"

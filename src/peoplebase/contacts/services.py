@@ -23,6 +23,7 @@ from peoplebase.contacts.cleaning import (
 from peoplebase.contacts.duplicates import DuplicateCandidate, find_duplicate_candidates
 from peoplebase.contacts.models import (
     Contact,
+    ConsentStatus,
     ContactEmail,
     ContactPhone,
     ContactStatus,
@@ -116,6 +117,10 @@ def _filtered(actor: User, filters: ContactFilters) -> QuerySet[Contact]:
     if filters.tag:
         qs = qs.filter(tag_links__tag__name_key=fold(filters.tag))
     if filters.consent_status:
+        if filters.consent_status not in ConsentStatus.values:
+            raise ValidationFailed.single(
+                "consent_status", f"Unknown consent status “{filters.consent_status}”."
+            )
         qs = qs.filter(consent_status=filters.consent_status)
     if filters.q:
         needle = filters.q.strip()
@@ -160,7 +165,9 @@ def _audit_state(contact: Contact) -> dict[str, Any]:
     state["emails"] = [e.email for e in contact.emails.all()]
     state["phones"] = [p.number for p in contact.phones.all()]
     state["tags"] = sorted(t.tag.name for t in contact.tag_links.select_related("tag"))
-    state["custom_fields"] = to_json_value(contact.custom_fields)
+    # One history row per custom field, so a change reads "Budget: 10 → 20", not a whole dict.
+    for key, value in contact.custom_fields.items():
+        state[f"custom_fields.{key}"] = to_json_value(value)
     return state
 
 

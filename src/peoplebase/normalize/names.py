@@ -63,4 +63,11 @@ def split_or_compose(first: str, last: str, full: str) -> tuple[str, str, str]:
     if not full:
         return "", "", ""
     parsed = parse_full_name(full)
+    if full.islower() or full.isupper():
+        # Keep the full name's case in step with the parts the parser re-cased, but only when
+        # the re-cased name holds exactly the typed characters: never lose what was typed.
+        parts = (parsed.title, parsed.first, parsed.middle, parsed.last, parsed.suffix)
+        recased = " ".join(part for part in parts if part)
+        if recased.casefold() == full.casefold():
+            full = recased
     return parsed.first, parsed.last, full

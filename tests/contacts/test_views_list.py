@@ -1,0 +1,257 @@
+"""The contact list page: sorting, keyset pages, filters that survive paging, bounded queries."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from peoplebase.contacts.services import set_archived
+
+LIST_URL = reverse("contacts:contact_list")
+ROW_LINK = re.compile(r'<td>\s*<a href="/contacts/(\d+)/">')
+
+
+def signed_in(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def row_ids(response: Any) -> list[int]:
+    return [int(pk) for pk in ROW_LINK.findall(response.content.decode())]
+
+
+def pager_link(response: Any, rel: str) -> str | None:
+    match = re.search(rf'<a href="([^"]*)" rel="{rel}">', response.content.decode())
+    return html.unescape(match.group(1)) if match else None
+
+
+@pytest.fixture
+def small_pages(monkeypatch: Any) -> None:
+    monkeypatch.setattr("peoplebase.contacts.views.listing.PAGE_SIZE", 3)
+
+
+def test_anonymous_user_is_sent_to_sign_in(client: Client) -> None:
+    response = client.get(LIST_URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("web:login"))
+    assert "next=/contacts/" in response["Location"]
+
+
+def test_list_shows_contacts_with_count_and_one_heading(alice: Any, make_contact: Any) -> None:
+    make_contact(alice, full_name="Ann Able", emails=["ann@example.com"])
+    make_contact(alice, full_name="Ben Baker")
+    response = signed_in(alice).get(LIST_URL)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.count("<h1") == 1
+    assert "<title>Contacts · Peoplebase</title>" in body
+    assertContains(response, "2 contacts")
+    assertContains(response, "Ann Able")
+    assertContains(response, "ann@example.com")
+
+
+def test_count_shows_cap_plus_beyond_the_cap(
+    alice: Any, make_contact: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr("peoplebase.contacts.views.listing.COUNT_CAP", 2)
+    for name in ("A One", "B Two", "C Three"):
+        make_contact(alice, full_name=name)
+    assertContains(signed_in(alice).get(LIST_URL), "2+ contacts")
+
+
+def test_sorting_by_name_both_ways_marks_the_active_column(alice: Any, make_contact: Any) -> None:
+    zed = make_contact(alice, full_name="Zed Zulu")
+    amy = make_contact(alice, full_name="Amy Alpha")
+    client = signed_in(alice)
+    ascending = client.get(LIST_URL, {"sort": "name"})
+    assert row_ids(ascending) == [amy.pk, zed.pk]
+    assertContains(ascending, 'aria-sort="ascending"><a href="?sort=-name">Name</a>')
+    descending = client.get(LIST_URL, {"sort": "-name"})
+    assert row_ids(descending) == [zed.pk, amy.pk]
+    assertContains(descending, 'aria-sort="descending"')
+
+
+def test_sorting_by_score_and_created(alice: Any, make_contact: Any) -> None:
+    low = make_contact(alice, full_name="Low Score", lead_score=10)
+    high = make_contact(alice, full_name="High Score", lead_score=90)
+    client = signed_in(alice)
+    assert row_ids(client.get(LIST_URL, {"sort": "-score"})) == [high.pk, low.pk]
+    assert row_ids(client.get(LIST_URL, {"sort": "created"})) == [low.pk, high.pk]
+
+
+def test_unknown_sort_falls_back_to_name_with_a_message(alice: Any, make_contact: Any) -> None:
+    make_contact(alice, full_name="Ann Able")
+    response = signed_in(alice).get(LIST_URL, {"sort": "password"})
+    assert response.status_code == 200
+    assertContains(response, "Cannot sort by")
+    assertContains(response, "Ann Able")
+
+
+def test_walking_pages_with_cursors_visits_every_contact_once(
+    alice: Any, make_contact: Any, small_pages: None
+) -> None:
+    created = {make_contact(alice, full_name=f"Person {i:02d}").pk for i in range(8)}
+    client = signed_in(alice)
+    seen: list[int] = []
+    url: str | None = LIST_URL + "?sort=name"
+    pages = 0
+    while url:
+        response = client.get(url if url.startswith("/") else LIST_URL + url)
+        assert response.status_code == 200
+        seen.extend(row_ids(response))
+        url = pager_link(response, "next")
+        pages += 1
+    assert pages == 3
+    assert len(seen) == len(set(seen)) == 8
+    assert set(seen) == created
+
+
+def test_previous_link_returns_to_the_earlier_page(
+    alice: Any, make_contact: Any, small_pages: None
+) -> None:
+    for i in range(7):
+        make_contact(alice, full_name=f"Person {i:02d}")
+    client = signed_in(alice)
+    first = client.get(LIST_URL)
+    second = client.get(LIST_URL + pager_link(first, "next"))
+    back = client.get(LIST_URL + pager_link(second, "prev"))
+    assert row_ids(back) == row_ids(first)
+    assert set(row_ids(second)).isdisjoint(row_ids(first))
+
+
+def test_filters_and_sort_survive_paging(alice: Any, make_contact: Any, small_pages: None) -> None:
+    for i in range(5):
+        make_contact(alice, full_name=f"Active {i}", status="active")
+    for i in range(5):
+        make_contact(alice, full_name=f"Gone {i}", status="inactive")
+    client = signed_in(alice)
+    first = client.get(LIST_URL, {"status": "inactive", "sort": "-name"})
+    next_url = pager_link(first, "next")
+    assert next_url is not None
+    assert "status=inactive" in next_url
+    assert "sort=-name" in next_url
+    second = client.get(LIST_URL + next_url)
+    names = re.findall(r'/contacts/\d+/">([^<]+)</a>', second.content.decode())
+    assert names and all(name.startswith("Gone") for name in names)
+    assertContains(second, '<option value="inactive" selected>')
+
+
+def test_sort_links_keep_filters_and_drop_the_cursor(
+    alice: Any, make_contact: Any, small_pages: None
+) -> None:
+    for i in range(5):
+        make_contact(alice, full_name=f"Person {i}")
+    client = signed_in(alice)
+    first = client.get(LIST_URL, {"q": "person"})
+    second = client.get(LIST_URL + pager_link(first, "next"))
+    body = html.unescape(second.content.decode())
+    email_header = re.search(r'<th scope="col"><a href="([^"]*)">Email</a>', body)
+    assert email_header is not None
+    assert "q=person" in email_header.group(1)
+    assert "cursor" not in email_header.group(1)
+
+
+def test_search_owner_tag_and_consent_filters(alice: Any, bob: Any, make_contact: Any) -> None:
+    mine = make_contact(alice, full_name="Mine Person", tags=["VIP"], consent_status="opted_in")
+    bobs = make_contact(bob, full_name="Bob Person", emails=["bobs@example.com"])
+    unowned = make_contact(alice, full_name="Nobody Person", owner_id=None)
+    client = signed_in(alice)
+    assert row_ids(client.get(LIST_URL, {"owner": "me"})) == [mine.pk]
+    assert row_ids(client.get(LIST_URL, {"owner": "none"})) == [unowned.pk]
+    assert row_ids(client.get(LIST_URL, {"owner": str(bob.pk)})) == [bobs.pk]
+    assert row_ids(client.get(LIST_URL, {"tag": "vip"})) == [mine.pk]
+    assert row_ids(client.get(LIST_URL, {"consent_status": "opted_in"})) == [mine.pk]
+    assert row_ids(client.get(LIST_URL, {"q": "bobs@"})) == [bobs.pk]
+    assertContains(client.get(LIST_URL, {"q": "nomatch"}), "No contacts match these filters.")
+
+
+def test_archived_toggle_shows_only_archived_contacts(alice: Any, make_contact: Any) -> None:
+    live = make_contact(alice, full_name="Live One")
+    gone = make_contact(alice, full_name="Gone One")
+    set_archived(alice, gone, True)
+    client = signed_in(alice)
+    assert row_ids(client.get(LIST_URL)) == [live.pk]
+    archived = client.get(LIST_URL, {"archived": "on"})
+    assert row_ids(archived) == [gone.pk]
+    assertContains(archived, "<h1>Archived contacts</h1>")
+
+
+def test_bad_filter_value_shows_a_message_instead_of_failing(alice: Any, make_contact: Any) -> None:
+    make_contact(alice, full_name="Ann Able")
+    response = signed_in(alice).get(LIST_URL, {"status": "deleted", "owner": "everyone"})
+    assert response.status_code == 200
+    assertContains(response, "Some filters were not understood")
+    assertContains(response, 'aria-invalid="true"')
+    assertContains(response, "Ann Able")
+
+
+def test_bad_cursor_shows_a_message_and_the_first_page(alice: Any, make_contact: Any) -> None:
+    make_contact(alice, full_name="Ann Able")
+    response = signed_in(alice).get(LIST_URL, {"cursor": "not-a-cursor!!"})
+    assert response.status_code == 200
+    assertContains(response, "This page link has expired or is not valid")
+    assertContains(response, "Ann Able")
+
+
+def test_cursor_from_another_sort_order_is_refused_politely(
+    alice: Any, make_contact: Any, small_pages: None
+) -> None:
+    for i in range(5):
+        make_contact(alice, full_name=f"Person {i}")
+    client = signed_in(alice)
+    cursor = re.search(r"cursor=([^&\"]+)", pager_link(client.get(LIST_URL), "next") or "")
+    assert cursor is not None
+    response = client.get(LIST_URL, {"cursor": cursor.group(1), "sort": "-created"})
+    assert response.status_code == 200
+    assertContains(response, "This page link has expired or is not valid")
+
+
+def test_empty_list_offers_new_contact_to_those_who_may_create(alice: Any) -> None:
+    response = signed_in(alice).get(LIST_URL)
+    assertContains(response, "No contacts yet.")
+    assertContains(response, reverse("contacts:contact_create"))
+
+
+def test_reader_sees_no_new_contact_button(reader: Any, alice: Any, make_contact: Any) -> None:
+    make_contact(alice, full_name="Ann Able")
+    response = signed_in(reader).get(LIST_URL)
+    assert response.status_code == 200
+    assertContains(response, "Ann Able")
+    assertNotContains(response, reverse("contacts:contact_create"))
+
+
+def test_list_page_runs_a_bounded_number_of_queries(
+    alice: Any,
+    bob: Any,
+    make_contact: Any,
+    make_company: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    companies = [make_company(alice, name=f"Company {i}") for i in range(3)]
+    for i in range(30):
+        owner = alice if i % 2 else bob
+        make_contact(
+            owner,
+            full_name=f"Person {i:02d}",
+            company_id=companies[i % 3].pk,
+            tags=[f"tag{i % 4}", "common"],
+        )
+    client = signed_in(alice)
+    with django_assert_max_num_queries(10):
+        response = client.get(LIST_URL, {"sort": "-created"})
+    assert len(row_ids(response)) == 30
+    assertContains(response, "common", count=31)  # 30 chips + the tag suggestion list
+
+
+def test_list_output_is_escaped(alice: Any, make_contact: Any) -> None:
+    make_contact(alice, full_name="<script>alert(1)</script>")
+    response = signed_in(alice).get(LIST_URL)
+    assertNotContains(response, "<script>alert(1)</script>")
+    assertContains(response, "&lt;script&gt;alert(1)&lt;/script&gt;")

@@ -223,6 +223,14 @@ def test_archive_with_a_stale_version_changes_nothing(
     assert not janes.is_archived
 
 
+def test_archive_ignores_a_version_that_is_not_a_number(janes: Contact, alice: Any) -> None:
+    # "²" passes str.isdigit() but not int(); it must not crash the page.
+    response = signed_in(alice).post(url("contact_archive", janes.pk), {"version": "²"})
+    assert response.status_code == 302
+    janes.refresh_from_db()
+    assert janes.is_archived
+
+
 def test_rep_cannot_archive_or_delete_someone_elses_contact(janes: Contact, bob: Any) -> None:
     client = signed_in(bob)
     assert client.post(url("contact_archive", janes.pk)).status_code == 403

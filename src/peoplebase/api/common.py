@@ -1,19 +1,24 @@
-"""Shared pieces of the REST API: base schemas, problem responses, paging, versions and links."""
+"""Shared pieces of the REST API: base schemas, problems, paging, versions, links, record steps."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Protocol, TypeVar
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.schema import DjangoGetter
 from pydantic import ConfigDict, model_validator
 
+from peoplebase.activities.services import timeline
+from peoplebase.audit.services import history_for
 from peoplebase.core.errors import PreconditionFailed, ValidationFailed
 from peoplebase.core.pagination import MAX_LIMIT, Page
+
+if TYPE_CHECKING:
+    from peoplebase.activities.schemas import TimelineParams
 
 # Ids beyond a signed 64-bit integer cannot exist; refusing them early keeps databases happy.
 MAX_ID = 2**63 - 1
@@ -22,10 +27,28 @@ RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
 ShortText = Annotated[str, Field(max_length=200)]
 
 TCallable = TypeVar("TCallable", bound=Callable[..., Any])
+TResult = TypeVar("TResult")
+
+
+class Versioned(Protocol):
+    """A record whose `version` rises on every change (contacts, companies, leads)."""
+
+    version: int
+
+
+TVersioned = TypeVar("TVersioned", bound=Versioned)
 
 
 # A user id, "me" or "none"; ASCII digits only, since str.isdigit() also accepts "²".
 OwnerFilter = Annotated[str, Field(pattern=r"^(|me|none|[0-9]{1,18})$")]
+# The owner a write assigns; the rule is the service's, the description is for the docs.
+OwnerId = Annotated[
+    RecordId | None, Field(description="Reps may only assign themselves or nobody.")
+]
+# A write body's `version`: the optimistic-locking alternative to an If-Match header.
+BodyVersion = Annotated[
+    int | None, Field(description="The version you read; same meaning as an `If-Match` header.")
+]
 
 
 def _nul_location(value: Any) -> str | None:
@@ -215,6 +238,20 @@ def set_etag(response: HttpResponse, version: int) -> None:
     response["ETag"] = f'"{version}"'
 
 
+def with_etag(response: HttpResponse, record: TVersioned) -> TVersioned:
+    """The record, after naming its version in the response's `ETag` header."""
+    set_etag(response, record.version)
+    return record
+
+
+def created(
+    request: HttpRequest, response: HttpResponse, record: Any, url_name: str, **kwargs: Any
+) -> Status:
+    """A 201 answer with the new record, its API address in `Location`."""
+    response["Location"] = api_url(request, url_name, **kwargs)
+    return Status(201, record)
+
+
 def _parse_if_match(header: str) -> set[int] | None:
     """Versions named by an If-Match header; None means "*" (any version)."""
     versions: set[int] = set()
@@ -255,3 +292,31 @@ def data_of(payload: Schema, *, drop: Iterable[str] = ()) -> dict[str, Any]:
     for name in drop:
         data.pop(name, None)
     return data
+
+
+def write_versioned(
+    request: HttpRequest,
+    record: Versioned,
+    write: Callable[..., TResult],
+    *args: Any,
+    body_version: int | None = None,
+) -> TResult:
+    """Call a service write on `record` as the client, with the version it last saw.
+
+    `write(actor, record, *args, expected_version=…)` is an update, archive or delete service.
+    """
+    expected = expected_version(request, record.version, body_version)
+    return write(request.auth, record, *args, expected_version=expected)
+
+
+def timeline_body(request: HttpRequest, params: TimelineParams, **record: Any) -> dict[str, Any]:
+    """A page of one record's timeline (`contact=`, `company=` or `lead=`), as TimelinePageOut."""
+    page = timeline(
+        request.auth, kind=params.kind, cursor=params.cursor, limit=params.limit, **record
+    )
+    return page_body(page)
+
+
+def history_body(record: Any, limit: int) -> dict[str, Any]:
+    """A record's newest field history entries, as HistoryOut."""
+    return {"items": history_for(record, limit=limit)}

@@ -5,22 +5,22 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
-from peoplebase.activities import services as activities
 from peoplebase.activities.schemas import TimelinePageOut, TimelineParams
 from peoplebase.api.common import (
     BODY_PROBLEMS,
     HISTORY_LIMIT,
     HistoryOut,
     RecordId,
-    api_url,
     collection,
+    created,
     data_of,
-    expected_version,
+    history_body,
     page_body,
     problems,
-    set_etag,
+    timeline_body,
+    with_etag,
+    write_versioned,
 )
-from peoplebase.audit.services import history_for
 from peoplebase.companies import services
 from peoplebase.companies.models import Company
 from peoplebase.companies.schemas import (
@@ -30,7 +30,6 @@ from peoplebase.companies.schemas import (
     CompanyPageOut,
     CompanyUpdateIn,
 )
-from peoplebase.core.errors import PreconditionFailed
 
 router = Router(tags=["companies"])
 account_relations_router = Router(tags=["contacts"])
@@ -67,10 +66,8 @@ def create_company(
     request: HttpRequest, payload: CompanyCreateIn, response: HttpResponse
 ) -> Status:
     """Create a company; the domain is derived from the website when not given."""
-    company = services.create_company(request.auth, data_of(payload))
-    response["Location"] = api_url(request, "company_detail", company_id=company.pk)
-    set_etag(response, company.version)
-    return Status(201, company)
+    company = with_etag(response, services.create_company(request.auth, data_of(payload)))
+    return created(request, response, company, "company_detail", company_id=company.pk)
 
 
 @router.get(
@@ -81,9 +78,7 @@ def create_company(
 )
 def get_company(request: HttpRequest, company_id: RecordId, response: HttpResponse) -> Company:
     """One company; the `ETag` header (and `version`) identify this state of it."""
-    company = services.get_company(request.auth, company_id)
-    set_etag(response, company.version)
-    return company
+    return with_etag(response, services.get_company(request.auth, company_id))
 
 
 @router.patch(
@@ -96,12 +91,11 @@ def update_company(
 ) -> Company:
     """Change the fields you send (null or "" clears one). Accepts `If-Match`."""
     company = services.get_company(request.auth, company_id)
-    expected = expected_version(request, company.version, payload.version)
-    company = services.update_company(
-        request.auth, company, data_of(payload, drop=["version"]), expected_version=expected
+    data = data_of(payload, drop=["version"])
+    company = write_versioned(
+        request, company, services.update_company, data, body_version=payload.version
     )
-    set_etag(response, company.version)
-    return company
+    return with_etag(response, company)
 
 
 @router.delete(
@@ -112,9 +106,7 @@ def update_company(
 def delete_company(request: HttpRequest, company_id: RecordId) -> Status:
     """Delete a company; its contacts stay, without an employer. Accepts `If-Match`."""
     company = services.get_company(request.auth, company_id)
-    services.delete_company(
-        request.auth, company, expected_version=expected_version(request, company.version)
-    )
+    write_versioned(request, company, services.delete_company)
     return Status(204, None)
 
 
@@ -122,16 +114,8 @@ def _set_archived(
     request: HttpRequest, company_id: int, response: HttpResponse, archived: bool
 ) -> Company:
     company = services.get_company(request.auth, company_id)
-    expected = expected_version(request, company.version)
-    # set_company_archived takes no version, so a stale If-Match is caught here instead.
-    if expected is not None and expected != company.version:
-        raise PreconditionFailed(
-            f"Someone changed this company since you opened it (now version {company.version}).",
-            current_version=company.version,
-        )
-    company = services.set_company_archived(request.auth, company, archived)
-    set_etag(response, company.version)
-    return company
+    company = write_versioned(request, company, services.set_company_archived, archived)
+    return with_etag(response, company)
 
 
 @router.post(
@@ -163,11 +147,7 @@ def company_timeline(
     request: HttpRequest, company_id: RecordId, params: Query[TimelineParams]
 ) -> dict:
     """Activities tied to the company, newest first."""
-    company = services.get_company(request.auth, company_id)
-    page = activities.timeline(
-        request.auth, kind=params.kind, cursor=params.cursor, limit=params.limit, company=company
-    )
-    return page_body(page)
+    return timeline_body(request, params, company=services.get_company(request.auth, company_id))
 
 
 @router.get(
@@ -177,8 +157,7 @@ def company_timeline(
 )
 def company_history(request: HttpRequest, company_id: RecordId, limit: HISTORY_LIMIT = 100) -> dict:
     """Who changed which field, from what to what, newest first."""
-    company = services.get_company(request.auth, company_id)
-    return {"items": history_for(company, limit=limit)}
+    return history_body(services.get_company(request.auth, company_id), limit)
 
 
 @account_relations_router.delete(

@@ -8,10 +8,11 @@ from typing import Any
 from ninja import Field, Schema
 
 from peoplebase.api.common import (
+    BodyVersion,
     InputSchema,
     OwnerFilter,
+    OwnerId,
     PageParams,
-    RecordId,
     ShortText,
     UserRef,
     web_url,
@@ -39,9 +40,7 @@ class CompanyFieldsIn(InputSchema):
     region: str | None = None
     postal_code: str | None = None
     country: str | None = Field(None, description="An ISO 3166 code or a country name.")
-    owner_id: RecordId | None = Field(
-        None, description="Reps may only assign themselves or nobody."
-    )
+    owner_id: OwnerId = None
 
 
 class CompanyCreateIn(CompanyFieldsIn):
@@ -53,9 +52,7 @@ class CompanyCreateIn(CompanyFieldsIn):
 class CompanyUpdateIn(CompanyFieldsIn):
     """Only the fields you send change."""
 
-    version: int | None = Field(
-        None, description="The version you read; same meaning as an `If-Match` header."
-    )
+    version: BodyVersion = None
 
 
 class CompanyListParams(PageParams):

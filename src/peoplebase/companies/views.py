@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import prefetch_related_objects
@@ -13,64 +9,23 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from peoplebase.activities.services import timeline
 from peoplebase.audit.services import history_for
 from peoplebase.companies import services
 from peoplebase.companies.forms import CompanyForm, CompanyListForm
 from peoplebase.core import permissions
-from peoplebase.core.errors import (
-    Forbidden,
-    NotFound,
-    PreconditionFailed,
-    ValidationFailed,
+from peoplebase.web.views_helpers import (
+    delete_confirmed,
+    domain_errors,
+    list_with_fallback,
+    posted_data,
+    save_edit,
+    save_new,
+    timeline_page,
 )
-from peoplebase.core.pagination import Page
-from peoplebase.web.views_helpers import error_page, errors_to_form
 
 LIST_DEFAULTS = {"q": "", "lifecycle": "", "owner": "", "sort": "name", "cursor": None}
 PAGE_SIZE = 50
 EMPLOYEE_LIMIT = 200
-TIMELINE_LIMIT = 25
-
-
-def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Turn a service's NotFound / Forbidden into the 404 / 403 page."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except (NotFound, Forbidden) as error:
-            return error_page(request, error)
-
-    return wrapper
-
-
-def list_with_fallback(
-    request: HttpRequest, fetch: Callable[..., Page[Any]], params: dict[str, Any], defaults: dict
-) -> Page[Any]:
-    """Fetch a list page; a bad parameter is reported once and replaced by its default."""
-    for _ in range(len(params) + 1):
-        try:
-            return fetch(**params)
-        except ValidationFailed as error:
-            for name, problems in error.errors.items():
-                messages.warning(request, problems[0])
-                params[name] = defaults.get(name, "")
-            if not set(error.errors) & set(params):
-                break
-    return fetch(**defaults)
-
-
-def timeline_page(request: HttpRequest, **owner: Any) -> Page[Any]:
-    """The record's newest timeline entries, from `tl_cursor` when one is given."""
-    params = {"cursor": request.GET.get("tl_cursor") or None}
-    return list_with_fallback(
-        request,
-        lambda **p: timeline(request.user, limit=TIMELINE_LIMIT, **owner, **p),
-        params,
-        {"cursor": None},
-    )
 
 
 @login_required
@@ -128,16 +83,11 @@ def company_detail(request: HttpRequest, company_id: int) -> HttpResponse:
 def company_create(request: HttpRequest) -> HttpResponse:
     permissions.ensure_can_create(request.user, "companies")
     form = CompanyForm(
-        request.POST if request.method == "POST" else None,
-        actor=request.user,
-        initial={"owner_id": str(request.user.pk)},
+        posted_data(request), actor=request.user, initial={"owner_id": str(request.user.pk)}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            company = services.create_company(request.user, form.service_data())
-        except ValidationFailed as error:
-            errors_to_form(form, error)
-        else:
+    if form.is_bound and form.is_valid():
+        company = save_new(request, form, services.create_company)
+        if company is not None:
             messages.success(request, f"Company “{company}” created.")
             return redirect(company)
     context = {"title": "New company", "form": form, "company": None}
@@ -151,35 +101,18 @@ def company_edit(request: HttpRequest, company_id: int) -> HttpResponse:
     company = services.get_company(request.user, company_id)
     permissions.ensure_can_edit(request.user, company)
     form = CompanyForm(
-        request.POST if request.method == "POST" else None,
+        posted_data(request),
         actor=request.user,
         current_owner=company.owner,
         initial=CompanyForm.initial_for(company),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            company = services.update_company(
-                request.user,
-                company,
-                form.service_data(),
-                expected_version=form.cleaned_data["version"],
-            )
-        except ValidationFailed as error:
-            errors_to_form(form, error)
-        except PreconditionFailed as error:
-            form.add_error(None, stale_message(error))
-        else:
-            messages.success(request, f"Company “{company}” saved.")
-            return redirect(company)
+    if form.is_bound and form.is_valid():
+        saved = save_edit(request, form, company, services.update_company)
+        if saved is not None:
+            messages.success(request, f"Company “{saved}” saved.")
+            return redirect(saved)
     context = {"title": f"Edit {company.name}", "form": form, "company": company}
     return render(request, "companies/company_form.html", context)
-
-
-def stale_message(error: PreconditionFailed) -> str:
-    return (
-        f"{error.message} Your changes were not saved: open the record again in a new tab "
-        "to see what changed, then re-apply them here."
-    )
 
 
 @login_required
@@ -211,25 +144,16 @@ def company_delete(request: HttpRequest, company_id: int) -> HttpResponse:
     company = services.get_company(request.user, company_id)
     permissions.ensure_can_edit(request.user, company)
     if request.method == "POST":
-        try:
-            services.delete_company(
-                request.user, company, expected_version=_int_or_none(request.POST.get("version"))
-            )
-        except PreconditionFailed as error:
-            messages.error(request, error.message)
-            return redirect(company)
-        messages.success(request, f"Company “{company}” deleted; its contacts were kept.")
-        return redirect("companies:company_list")
+        return delete_confirmed(
+            request,
+            company,
+            services.delete_company,
+            done=f"Company “{company}” deleted; its contacts were kept.",
+            list_url="companies:company_list",
+        )
     context = {
         "title": f"Delete {company.name}",
         "company": company,
         "contact_count": company.contacts.count(),
     }
     return render(request, "companies/company_confirm_delete.html", context)
-
-
-def _int_or_none(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

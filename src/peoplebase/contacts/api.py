@@ -13,16 +13,17 @@ from peoplebase.api.common import (
     HISTORY_LIMIT,
     HistoryOut,
     RecordId,
-    api_url,
     collection,
+    created,
     data_of,
-    expected_version,
+    history_body,
     page_body,
     problems,
-    set_etag,
+    timeline_body,
+    with_etag,
+    write_versioned,
 )
 from peoplebase.api.problems import candidate_summary
-from peoplebase.audit.services import history_for
 from peoplebase.companies import services as companies
 from peoplebase.contacts import services, tags
 from peoplebase.contacts.models import Contact
@@ -73,8 +74,7 @@ def _written(response: HttpResponse, result: services.ContactWriteResult) -> Con
     """The written contact, ready for ContactWriteOut, with its new ETag set."""
     contact = result.contact
     contact.warnings = result.warnings  # type: ignore[attr-defined]
-    set_etag(response, contact.version)
-    return contact
+    return with_etag(response, contact)
 
 
 @collection(
@@ -117,8 +117,8 @@ def create_contact(
     result = services.create_contact(
         request.auth, data_of(payload, drop=["allow_duplicate"]), allow_duplicate=allow
     )
-    response["Location"] = api_url(request, "contact_detail", contact_id=result.contact.pk)
-    return Status(201, _written(response, result))
+    contact = _written(response, result)
+    return created(request, response, contact, "contact_detail", contact_id=contact.pk)
 
 
 @router.post(
@@ -141,9 +141,7 @@ def check_duplicates(request: HttpRequest, payload: ContactFieldsIn) -> dict:
 )
 def get_contact(request: HttpRequest, contact_id: RecordId, response: HttpResponse) -> Contact:
     """One contact; the `ETag` header (and `version`) identify this state of it."""
-    contact = services.get_contact(request.auth, contact_id)
-    set_etag(response, contact.version)
-    return contact
+    return with_etag(response, services.get_contact(request.auth, contact_id))
 
 
 @router.patch(
@@ -157,9 +155,9 @@ def update_contact(
     """Change the fields you send (null or "" clears one); `emails`, `phones` and `tags`
     replace the whole list. Send `If-Match` with the ETag you read to refuse stale writes."""
     contact = services.get_contact(request.auth, contact_id)
-    expected = expected_version(request, contact.version, payload.version)
-    result = services.update_contact(
-        request.auth, contact, data_of(payload, drop=["version"]), expected_version=expected
+    data = data_of(payload, drop=["version"])
+    result = write_versioned(
+        request, contact, services.update_contact, data, body_version=payload.version
     )
     return _written(response, result)
 
@@ -172,9 +170,7 @@ def update_contact(
 def delete_contact(request: HttpRequest, contact_id: RecordId) -> Status:
     """Delete a contact and its timeline for good (archive it to keep it). Accepts `If-Match`."""
     contact = services.get_contact(request.auth, contact_id)
-    services.delete_contact(
-        request.auth, contact, expected_version=expected_version(request, contact.version)
-    )
+    write_versioned(request, contact, services.delete_contact)
     return Status(204, None)
 
 
@@ -186,10 +182,11 @@ def _set_archived(
     archived: bool,
 ) -> Contact:
     contact = services.get_contact(request.auth, contact_id)
-    expected = expected_version(request, contact.version, payload.version if payload else None)
-    contact = services.set_archived(request.auth, contact, archived, expected_version=expected)
-    set_etag(response, contact.version)
-    return contact
+    body_version = payload.version if payload else None
+    contact = write_versioned(
+        request, contact, services.set_archived, archived, body_version=body_version
+    )
+    return with_etag(response, contact)
 
 
 @router.post(
@@ -234,8 +231,8 @@ def change_job(
     Personal emails and mobile/home numbers come along; this record keeps its history."""
     contact = services.get_contact(request.auth, contact_id)
     result = services.change_job(request.auth, contact, data_of(payload))
-    response["Location"] = api_url(request, "contact_detail", contact_id=result.contact.pk)
-    return Status(201, _written(response, result))
+    new_contact = _written(response, result)
+    return created(request, response, new_contact, "contact_detail", contact_id=new_contact.pk)
 
 
 @router.get(
@@ -247,11 +244,7 @@ def contact_timeline(
     request: HttpRequest, contact_id: RecordId, params: Query[TimelineParams]
 ) -> dict:
     """Notes, emails, calls, meetings and system events, newest first."""
-    contact = services.get_contact(request.auth, contact_id)
-    page = activities.timeline(
-        request.auth, kind=params.kind, cursor=params.cursor, limit=params.limit, contact=contact
-    )
-    return page_body(page)
+    return timeline_body(request, params, contact=services.get_contact(request.auth, contact_id))
 
 
 @router.get(
@@ -261,8 +254,7 @@ def contact_timeline(
 )
 def contact_history(request: HttpRequest, contact_id: RecordId, limit: HISTORY_LIMIT = 100) -> dict:
     """Who changed which field, from what to what, newest first."""
-    contact = services.get_contact(request.auth, contact_id)
-    return {"items": history_for(contact, limit=limit)}
+    return history_body(services.get_contact(request.auth, contact_id), limit)
 
 
 @router.post(
@@ -276,8 +268,7 @@ def add_note(
     """A note on the contact's timeline; change or delete it under `/notes/{id}`."""
     contact = services.get_contact(request.auth, contact_id)
     note = activities.add_note(request.auth, contact, payload.body, payload.occurred_at)
-    response["Location"] = api_url(request, "note_detail", note_id=note.pk)
-    return Status(201, note)
+    return created(request, response, note, "note_detail", note_id=note.pk)
 
 
 @router.get(
@@ -324,8 +315,7 @@ def list_tags(request: HttpRequest) -> dict:
 def create_tag(request: HttpRequest, payload: TagIn, response: HttpResponse) -> Status:
     """A new, unused tag (tags also appear when a contact is given a new name)."""
     tag = tags.create_tag(request.auth, payload.name)
-    response["Location"] = api_url(request, "tag_detail", tag_id=tag.pk)
-    return Status(201, tag)
+    return created(request, response, tag, "tag_detail", tag_id=tag.pk)
 
 
 @tags_router.get(

@@ -409,46 +409,45 @@ def primary_index(rows: list[Any]) -> str:
     return next((str(i) for i, row in enumerate(rows) if row.is_primary), "0")
 
 
-def email_rows(formset: Any, primary: str) -> tuple[list[dict[str, Any]], list[int]]:
-    """Filled email rows as service dicts, and each dict's formset row index."""
-    rows: list[dict[str, Any]] = []
-    positions: list[int] = []
+def _filled_rows(formset: Any, field: str) -> list[tuple[int, str, dict[str, Any]]]:
+    """(formset index, trimmed text, cleaned values) of each row whose `field` is filled in."""
+    filled = []
     for index, row in enumerate(formset.forms):
         values = row.cleaned_data if row.is_bound and hasattr(row, "cleaned_data") else {}
-        text = str(values.get("email") or "").strip()
-        if not text:
-            continue
-        rows.append(
-            {
-                "email": text,
-                "kind": values.get("kind") or EmailKind.WORK,
-                "is_primary": str(index) == primary,
-                "is_bounced": bool(values.get("is_bounced")),
-                "is_opted_out": bool(values.get("is_opted_out")),
-            }
-        )
-        positions.append(index)
-    return rows, positions
+        text = str(values.get(field) or "").strip()
+        if text:
+            filled.append((index, text, values))
+    return filled
+
+
+def email_rows(formset: Any, primary: str) -> tuple[list[dict[str, Any]], list[int]]:
+    """Filled email rows as service dicts, and each dict's formset row index."""
+    filled = _filled_rows(formset, "email")
+    rows = [
+        {
+            "email": text,
+            "kind": values.get("kind") or EmailKind.WORK,
+            "is_primary": str(index) == primary,
+            "is_bounced": bool(values.get("is_bounced")),
+            "is_opted_out": bool(values.get("is_opted_out")),
+        }
+        for index, text, values in filled
+    ]
+    return rows, [index for index, _, _ in filled]
 
 
 def phone_rows(formset: Any, primary: str) -> tuple[list[dict[str, Any]], list[int]]:
     """Filled phone rows as service dicts, and each dict's formset row index."""
-    rows: list[dict[str, Any]] = []
-    positions: list[int] = []
-    for index, row in enumerate(formset.forms):
-        values = row.cleaned_data if row.is_bound and hasattr(row, "cleaned_data") else {}
-        text = str(values.get("number") or "").strip()
-        if not text:
-            continue
-        rows.append(
-            {
-                "number": text,
-                "kind": values.get("kind") or PhoneKind.WORK,
-                "is_primary": str(index) == primary,
-            }
-        )
-        positions.append(index)
-    return rows, positions
+    filled = _filled_rows(formset, "number")
+    rows = [
+        {
+            "number": text,
+            "kind": values.get("kind") or PhoneKind.WORK,
+            "is_primary": str(index) == primary,
+        }
+        for index, text, values in filled
+    ]
+    return rows, [index for index, _, _ in filled]
 
 
 # --- list filters ------------------------------------------------------------------------------

@@ -8,10 +8,12 @@ from typing import Any
 from ninja import Field, Schema
 
 from peoplebase.api.common import (
+    BodyVersion,
     CompanyRef,
     DuplicateCandidateOut,
     InputSchema,
     OwnerFilter,
+    OwnerId,
     PageParams,
     RecordId,
     ShortText,
@@ -75,9 +77,7 @@ class ContactFieldsIn(InputSchema):
     lead_score: int | None = Field(None, description="A whole number from 0 to 100.")
     source: str | None = None
     company_id: RecordId | None = None
-    owner_id: RecordId | None = Field(
-        None, description="Reps may only assign themselves or nobody."
-    )
+    owner_id: OwnerId = None
     linkedin_url: str | None = None
     twitter_handle: str | None = None
     street: str | None = None
@@ -111,9 +111,7 @@ class ContactCreateIn(ContactFieldsIn):
 class ContactUpdateIn(ContactFieldsIn):
     """Only the fields you send change."""
 
-    version: int | None = Field(
-        None, description="The version you read; same meaning as an `If-Match` header."
-    )
+    version: BodyVersion = None
 
 
 class JobChangeIn(InputSchema):

@@ -22,8 +22,8 @@ from peoplebase.contacts.cleaning import (
 )
 from peoplebase.contacts.duplicates import DuplicateCandidate, find_duplicate_candidates
 from peoplebase.contacts.models import (
-    Contact,
     ConsentStatus,
+    Contact,
     ContactEmail,
     ContactPhone,
     ContactStatus,

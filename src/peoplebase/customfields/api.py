@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Path, Router, Status
 
-from peoplebase.api.common import BODY_PROBLEMS, api_url, collection, data_of, problems
+from peoplebase.api.common import BODY_PROBLEMS, collection, created, data_of, problems
 from peoplebase.customfields import services
 from peoplebase.customfields.models import CustomFieldDefinition
 from peoplebase.customfields.schemas import (
@@ -44,8 +44,7 @@ def create_custom_field(
 ) -> Status:
     """Add a contact field (admins only)."""
     definition = services.create_definition(request.auth, data_of(payload))
-    response["Location"] = api_url(request, "custom_field_detail", key_or_id=definition.key)
-    return Status(201, definition)
+    return created(request, response, definition, "custom_field_detail", key_or_id=definition.key)
 
 
 @router.get(

@@ -8,12 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from peoplebase.companies.views import domain_errors
 from peoplebase.core import permissions
 from peoplebase.core.errors import ValidationFailed
 from peoplebase.customfields import services
 from peoplebase.customfields.forms import DefinitionCreateForm, DefinitionEditForm
-from peoplebase.web.views_helpers import errors_to_form
+from peoplebase.web.views_helpers import domain_errors, errors_to_form, posted_data, save_new
 
 
 @login_required
@@ -21,13 +20,10 @@ from peoplebase.web.views_helpers import errors_to_form
 @require_http_methods(["GET", "POST"])
 def custom_field_list(request: HttpRequest) -> HttpResponse:
     permissions.ensure_can_administer(request.user)
-    form = DefinitionCreateForm(request.POST if request.method == "POST" else None)
+    form = DefinitionCreateForm(posted_data(request))
     if form.is_bound and form.is_valid():
-        try:
-            definition = services.create_definition(request.user, form.service_data())
-        except ValidationFailed as error:
-            errors_to_form(form, error)
-        else:
+        definition = save_new(request, form, services.create_definition)
+        if definition is not None:
             messages.success(request, f"Custom field “{definition}” ({definition.key}) created.")
             return redirect("users:custom_field_list")
     definitions = services.list_definitions(include_archived=True)
@@ -48,7 +44,7 @@ def custom_field_edit(request: HttpRequest, field_id: int) -> HttpResponse:
     permissions.ensure_can_administer(request.user)
     definition = services.get_definition(field_id)
     form = DefinitionEditForm(
-        request.POST if request.method == "POST" else None,
+        posted_data(request),
         initial=DefinitionEditForm.initial_for(definition),
     )
     if form.is_bound and form.is_valid():

@@ -11,15 +11,17 @@ from peoplebase.api.common import (
     HISTORY_LIMIT,
     HistoryOut,
     RecordId,
-    api_url,
     collection,
+    created,
     data_of,
     expected_version,
+    history_body,
     page_body,
     problems,
     set_etag,
+    with_etag,
+    write_versioned,
 )
-from peoplebase.audit.services import history_for
 from peoplebase.leads import services
 from peoplebase.leads.models import Lead
 from peoplebase.leads.schemas import (
@@ -60,10 +62,8 @@ def list_leads(request: HttpRequest, params: Query[LeadListParams]) -> dict:
 )
 def create_lead(request: HttpRequest, payload: LeadCreateIn, response: HttpResponse) -> Status:
     """Create a lead; email and phone are normalised, the person's name split."""
-    lead = services.create_lead(request.auth, data_of(payload))
-    response["Location"] = api_url(request, "lead_detail", lead_id=lead.pk)
-    set_etag(response, lead.version)
-    return Status(201, lead)
+    lead = with_etag(response, services.create_lead(request.auth, data_of(payload)))
+    return created(request, response, lead, "lead_detail", lead_id=lead.pk)
 
 
 @router.get(
@@ -74,9 +74,7 @@ def create_lead(request: HttpRequest, payload: LeadCreateIn, response: HttpRespo
 )
 def get_lead(request: HttpRequest, lead_id: RecordId, response: HttpResponse) -> Lead:
     """One lead; the `ETag` header (and `version`) identify this state of it."""
-    lead = services.get_lead(request.auth, lead_id)
-    set_etag(response, lead.version)
-    return lead
+    return with_etag(response, services.get_lead(request.auth, lead_id))
 
 
 @router.patch(
@@ -90,12 +88,9 @@ def update_lead(
     """Change the fields you send (null or "" clears one). Converted leads cannot change (409).
     Accepts `If-Match`."""
     lead = services.get_lead(request.auth, lead_id)
-    expected = expected_version(request, lead.version, payload.version)
-    lead = services.update_lead(
-        request.auth, lead, data_of(payload, drop=["version"]), expected_version=expected
-    )
-    set_etag(response, lead.version)
-    return lead
+    data = data_of(payload, drop=["version"])
+    lead = write_versioned(request, lead, services.update_lead, data, body_version=payload.version)
+    return with_etag(response, lead)
 
 
 @router.delete(
@@ -106,9 +101,7 @@ def update_lead(
 def delete_lead(request: HttpRequest, lead_id: RecordId) -> Status:
     """Delete a lead for good. Accepts `If-Match`."""
     lead = services.get_lead(request.auth, lead_id)
-    services.delete_lead(
-        request.auth, lead, expected_version=expected_version(request, lead.version)
-    )
+    write_versioned(request, lead, services.delete_lead)
     return Status(204, None)
 
 
@@ -165,5 +158,4 @@ def convert_lead(
 )
 def lead_history(request: HttpRequest, lead_id: RecordId, limit: HISTORY_LIMIT = 100) -> dict:
     """Who changed which field, from what to what, newest first."""
-    lead = services.get_lead(request.auth, lead_id)
-    return {"items": history_for(lead, limit=limit)}
+    return history_body(services.get_lead(request.auth, lead_id), limit)

@@ -8,10 +8,12 @@ from typing import Any
 from ninja import Field, Schema
 
 from peoplebase.api.common import (
+    BodyVersion,
     CompanyRef,
     ContactRef,
     InputSchema,
     OwnerFilter,
+    OwnerId,
     PageParams,
     RecordId,
     ShortText,
@@ -42,9 +44,7 @@ class LeadFieldsIn(InputSchema):
     status: str | None = Field(None, description=f"One of {SETTABLE} (conversion sets the rest).")
     disqualified_reason: str | None = None
     notes: str | None = None
-    owner_id: RecordId | None = Field(
-        None, description="Reps may only assign themselves or nobody."
-    )
+    owner_id: OwnerId = None
 
 
 class LeadCreateIn(LeadFieldsIn):
@@ -56,9 +56,7 @@ class LeadCreateIn(LeadFieldsIn):
 class LeadUpdateIn(LeadFieldsIn):
     """Only the fields you send change."""
 
-    version: int | None = Field(
-        None, description="The version you read; same meaning as an `If-Match` header."
-    )
+    version: BodyVersion = None
 
 
 class LeadConvertIn(InputSchema):
@@ -73,9 +71,7 @@ class LeadConvertIn(InputSchema):
     create_contact: bool = Field(
         True, description="Make a contact from the lead's person when no contact_id is given."
     )
-    version: int | None = Field(
-        None, description="The version you read; same meaning as an `If-Match` header."
-    )
+    version: BodyVersion = None
 
 
 class LeadListParams(PageParams):

@@ -11,26 +11,26 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from peoplebase.audit.services import history_for
-from peoplebase.companies.views import (
-    domain_errors,
-    list_with_fallback,
-    stale_message,
-    timeline_page,
-)
 from peoplebase.core import permissions
 from peoplebase.core.errors import Conflict, PreconditionFailed, ValidationFailed
 from peoplebase.leads import services
 from peoplebase.leads.forms import ConvertForm, DisqualifyForm, LeadForm, LeadListForm
 from peoplebase.leads.models import Lead, LeadStatus
-from peoplebase.web.views_helpers import errors_to_form
+from peoplebase.web.views_helpers import (
+    delete_confirmed,
+    domain_errors,
+    errors_to_form,
+    list_with_fallback,
+    posted_data,
+    posted_version,
+    save_edit,
+    save_new,
+    timeline_page,
+)
 
 LIST_DEFAULTS = {"q": "", "status": "", "owner": "", "sort": "-created", "cursor": None}
 PAGE_SIZE = 50
 STATUS_TABS = [("", "All"), *LeadStatus.choices]
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 @login_required
@@ -97,14 +97,11 @@ def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
 def lead_create(request: HttpRequest) -> HttpResponse:
     permissions.ensure_can_create(request.user, "leads")
     form = LeadForm(
-        _posted(request), actor=request.user, initial={"owner_id": str(request.user.pk)}
+        posted_data(request), actor=request.user, initial={"owner_id": str(request.user.pk)}
     )
     if form.is_bound and form.is_valid():
-        try:
-            lead = services.create_lead(request.user, form.service_data())
-        except ValidationFailed as error:
-            errors_to_form(form, error)
-        else:
+        lead = save_new(request, form, services.create_lead)
+        if lead is not None:
             messages.success(request, f"Lead “{lead}” created.")
             return redirect(lead)
     return render(request, "leads/lead_form.html", {"title": "New lead", "form": form})
@@ -122,27 +119,16 @@ def lead_edit(request: HttpRequest, lead_id: int) -> HttpResponse:
         )
         return redirect(lead)
     form = LeadForm(
-        _posted(request),
+        posted_data(request),
         actor=request.user,
         current_owner=lead.owner,
         initial=LeadForm.initial_for(lead),
     )
     if form.is_bound and form.is_valid():
-        try:
-            lead = services.update_lead(
-                request.user,
-                lead,
-                form.service_data(),
-                expected_version=form.cleaned_data["version"],
-            )
-        except ValidationFailed as error:
-            errors_to_form(form, error)
-        except (PreconditionFailed, Conflict) as error:
-            message = stale_message(error) if isinstance(error, PreconditionFailed) else None
-            form.add_error(None, message or error.message)
-        else:
-            messages.success(request, f"Lead “{lead}” saved.")
-            return redirect(lead)
+        saved = save_edit(request, form, lead, services.update_lead)
+        if saved is not None:
+            messages.success(request, f"Lead “{saved}” saved.")
+            return redirect(saved)
     context = {"title": f"Edit {lead}", "form": form, "lead": lead}
     return render(request, "leads/lead_form.html", context)
 
@@ -159,7 +145,7 @@ def lead_set_status(request: HttpRequest, lead_id: int) -> HttpResponse:
         data["disqualified_reason"] = request.POST.get("disqualified_reason", "")
     try:
         lead = services.update_lead(
-            request.user, lead, data, expected_version=_int_or_none(request.POST.get("version"))
+            request.user, lead, data, expected_version=posted_version(request)
         )
     except ValidationFailed as error:
         for problems in error.errors.values():
@@ -178,15 +164,13 @@ def lead_delete(request: HttpRequest, lead_id: int) -> HttpResponse:
     lead = services.get_lead(request.user, lead_id)
     permissions.ensure_can_edit(request.user, lead)
     if request.method == "POST":
-        try:
-            services.delete_lead(
-                request.user, lead, expected_version=_int_or_none(request.POST.get("version"))
-            )
-        except PreconditionFailed as error:
-            messages.error(request, error.message)
-            return redirect(lead)
-        messages.success(request, f"Lead “{lead}” deleted.")
-        return redirect("leads:lead_list")
+        return delete_confirmed(
+            request,
+            lead,
+            services.delete_lead,
+            done=f"Lead “{lead}” deleted.",
+            list_url="leads:lead_list",
+        )
     context = {"title": f"Delete lead {lead}", "lead": lead}
     return render(request, "leads/lead_confirm_delete.html", context)
 
@@ -201,7 +185,7 @@ def lead_convert(request: HttpRequest, lead_id: int) -> HttpResponse:
         messages.warning(request, blocker)
         return redirect(lead)
     suggestions = services.conversion_suggestions(lead)
-    form = ConvertForm(_posted(request), lead=lead, suggestions=suggestions)
+    form = ConvertForm(posted_data(request), lead=lead, suggestions=suggestions)
     if form.is_bound and form.is_valid():
         try:
             result = services.convert_lead(request.user, lead, **form.service_arguments())
@@ -228,10 +212,3 @@ def conversion_summary(result: services.ConversionResult) -> str:
         return f"Lead converted: {account}; no contact was added."
     verb = "created" if result.contact_created else "linked"
     return f"Lead converted: {account} and contact “{result.contact}” {verb}."
-
-
-def _int_or_none(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
-from peoplebase.api.common import BODY_PROBLEMS, RecordId, api_url, collection, problems
+from peoplebase.api.common import BODY_PROBLEMS, RecordId, collection, created, problems
 from peoplebase.core.errors import NotFound
 from peoplebase.users import services
 from peoplebase.users.models import User
@@ -86,8 +86,7 @@ def create_user(request: HttpRequest, payload: UserCreateIn, response: HttpRespo
         last_name=payload.last_name,
     )
     user.generated_password = generated  # type: ignore[attr-defined]
-    response["Location"] = api_url(request, "user_detail", user_id=user.pk)
-    return Status(201, user)
+    return created(request, response, user, "user_detail", user_id=user.pk)
 
 
 @router.get(

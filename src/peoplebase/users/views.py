@@ -9,17 +9,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from peoplebase.companies.views import domain_errors
 from peoplebase.core import permissions
 from peoplebase.core.errors import Forbidden, ValidationFailed
 from peoplebase.core.models import WorkspaceSettings
 from peoplebase.users import services
 from peoplebase.users.forms import TokenCreateForm, UserCreateForm, UserEditForm, WorkspaceForm
-from peoplebase.web.views_helpers import errors_to_form
-
-
-def _posted(request: HttpRequest) -> object:
-    return request.POST if request.method == "POST" else None
+from peoplebase.web.views_helpers import domain_errors, errors_to_form, posted_data
 
 
 @login_required
@@ -35,7 +30,7 @@ def settings_home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def user_list(request: HttpRequest) -> HttpResponse:
     permissions.ensure_can_administer(request.user)
-    form = UserCreateForm(_posted(request))
+    form = UserCreateForm(posted_data(request))
     if form.is_bound and form.is_valid():
         try:
             user, generated = services.create_user(request.user, **form.cleaned_data)
@@ -63,7 +58,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
     permissions.ensure_can_administer(request.user)
     person = services.get_user(request.user, user_id)
-    form = UserEditForm(_posted(request), initial=UserEditForm.initial_for(person))
+    form = UserEditForm(posted_data(request), initial=UserEditForm.initial_for(person))
     if form.is_bound and form.is_valid():
         try:
             services.update_user(request.user, person, form.cleaned_data)
@@ -89,7 +84,7 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
 @domain_errors
 @require_http_methods(["GET", "POST"])
 def token_list(request: HttpRequest) -> HttpResponse:
-    form = TokenCreateForm(_posted(request))
+    form = TokenCreateForm(posted_data(request))
     if form.is_bound and form.is_valid():
         try:
             issued = services.create_token(request.user, form.cleaned_data["name"])
@@ -125,7 +120,7 @@ def workspace_settings(request: HttpRequest) -> HttpResponse:
     permissions.ensure_can_administer(request.user)
     workspace = WorkspaceSettings.load()
     initial = {"name": workspace.name, "default_phone_region": workspace.default_phone_region}
-    form = WorkspaceForm(_posted(request), initial=initial)
+    form = WorkspaceForm(posted_data(request), initial=initial)
     if form.is_bound and form.is_valid():
         try:
             services.update_workspace_settings(request.user, form.cleaned_data)

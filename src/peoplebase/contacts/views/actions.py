@@ -27,17 +27,12 @@ from peoplebase.contacts.services import (
     set_archived,
     tag_names,
 )
-from peoplebase.contacts.views.common import domain_errors, is_htmx, redirect_back, safe_next
+from peoplebase.contacts.views.common import is_htmx, redirect_back, safe_next
 from peoplebase.contacts.views.detail import timeline_context
 from peoplebase.core import permissions
 from peoplebase.core.errors import DomainError, Forbidden, PreconditionFailed, ValidationFailed
 from peoplebase.web.templatetags.peoplebase_tags import can_change_note
-
-
-def posted_version(request: HttpRequest) -> int | None:
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
-
+from peoplebase.web.views_helpers import delete_confirmed, domain_errors, posted_version
 
 # --- archive, restore, delete -----------------------------------------------------------------
 
@@ -75,13 +70,14 @@ def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = get_contact(request.user, contact_id)
     permissions.ensure_can_edit(request.user, contact)
     if request.method == "POST":
-        try:
-            delete_contact(request.user, contact, expected_version=posted_version(request))
-        except PreconditionFailed:
-            messages.error(request, "Someone changed this contact meanwhile; review it first.")
-            return redirect(contact)
-        messages.success(request, f"Deleted {contact}.")
-        return redirect("contacts:contact_list")
+        return delete_confirmed(
+            request,
+            contact,
+            delete_contact,
+            done=f"Deleted {contact}.",
+            list_url="contacts:contact_list",
+            stale="Someone changed this contact meanwhile; review it first.",
+        )
     context = {
         "title": f"Delete {contact}",
         "contact": contact,

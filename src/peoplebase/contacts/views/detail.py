@@ -18,12 +18,12 @@ from peoplebase.audit.services import history_for
 from peoplebase.contacts.forms import company_name_options, tag_name_options
 from peoplebase.contacts.models import Contact
 from peoplebase.contacts.services import get_contact, tag_names
-from peoplebase.contacts.views.common import domain_errors
 from peoplebase.core import permissions
 from peoplebase.core.errors import ValidationFailed
 from peoplebase.core.pagination import Page
 from peoplebase.customfields.models import CustomFieldDefinition, FieldType
 from peoplebase.customfields.services import list_definitions
+from peoplebase.web.views_helpers import domain_errors
 
 TIMELINE_PAGE_SIZE = 20
 

@@ -36,7 +36,6 @@ from peoplebase.contacts.services import (
     tag_names,
     update_contact,
 )
-from peoplebase.contacts.views.common import domain_errors
 from peoplebase.contacts.views.conflicts import merged_input
 from peoplebase.core import permissions
 from peoplebase.core.errors import (
@@ -47,6 +46,7 @@ from peoplebase.core.errors import (
 )
 from peoplebase.customfields.services import list_definitions
 from peoplebase.web.templatetags.peoplebase_tags import field_label
+from peoplebase.web.views_helpers import domain_errors, posted_data
 
 CONFLICT_MESSAGE = (
     "Someone else changed this contact while you were editing it, so nothing was saved yet. "
@@ -136,7 +136,7 @@ def bound_forms(
     unbound: bool = False,
 ) -> ContactFormSet:
     """The contact form and rows, bound to `data` (default: the POST) unless `unbound`."""
-    posted = data if data is not None else (request.POST if request.method == "POST" else None)
+    posted = data if data is not None else posted_data(request)
     posted = None if unbound else posted
     # Only a new contact is checked for look-alikes while typing.
     probe_url = "" if contact else reverse("contacts:contact_duplicates_check")
@@ -308,7 +308,7 @@ def add_job_change_errors(form: JobChangeForm, error: ValidationFailed) -> None:
 def contact_job_change(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = get_contact(request.user, contact_id)
     permissions.ensure_can_edit(request.user, contact)
-    form = JobChangeForm(request.POST if request.method == "POST" else None)
+    form = JobChangeForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             result = change_job(request.user, contact, form.service_data())

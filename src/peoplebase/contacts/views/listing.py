@@ -18,9 +18,9 @@ from peoplebase.contacts.services import (
     count_contacts,
     list_contacts,
 )
-from peoplebase.contacts.views.common import domain_errors
 from peoplebase.core.errors import ValidationFailed
 from peoplebase.core.pagination import Page
+from peoplebase.web.views_helpers import domain_errors
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000

@@ -103,3 +103,10 @@ def test_workspace_phone_region(admin, manager):
         update_workspace_settings(admin, {"default_phone_region": "XX"})
     with pytest.raises(Forbidden):
         update_workspace_settings(manager, {"name": "Mine"})
+
+
+def test_localhost_sign_in_addresses_are_allowed_for_users(admin):
+    user, _ = create_user(admin, "Ops@LocalHost", role=Role.REP)
+    assert user.email == "ops@localhost"
+    with pytest.raises(ValidationFailed):
+        create_user(admin, "bad name@localhost")

@@ -35,6 +35,15 @@ def generate_password() -> str:
 
 
 def _clean_email(email: str) -> str:
+    """A sign-in address; `name@localhost` is allowed for single-machine installs."""
+    local, _, domain = str(email or "").strip().rpartition("@")
+    if domain.lower() == "localhost" and local:
+        try:
+            return normalize_email(f"{local}@example.com").value.replace(
+                "@example.com", "@localhost"
+            )
+        except InvalidEmail as exc:
+            raise ValidationFailed.single("email", str(exc).replace("example.com", domain)) from exc
     try:
         return normalize_email(email).value
     except InvalidEmail as exc:

@@ -59,7 +59,8 @@ def database_label() -> str:
 class CleanErrorsMixin:
     """Expected failures print `peoplebase <command>: <message>` on stderr and exit 1.
 
-    Called through `call_command` (tests, other code) they raise CommandError instead.
+    Called through `call_command` (tests, other code), or with --traceback, they raise
+    CommandError instead.
     """
 
     suppressed_base_arguments = HIDDEN_BASE_OPTIONS
@@ -70,7 +71,7 @@ class CleanErrorsMixin:
             return super().execute(*args, **options)  # type: ignore[misc]
         except (DomainError, CommandError) as exc:
             message = describe_error(exc)
-            if not self._called_from_command_line:
+            if not self._called_from_command_line or options.get("traceback"):
                 raise CommandError(message) from exc
         name = type(self).__module__.rsplit(".", 1)[-1]
         self.stderr.write(f"peoplebase {name}: {message}")  # type: ignore[attr-defined]

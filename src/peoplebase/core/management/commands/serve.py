@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 from argparse import ArgumentParser
 from dataclasses import dataclass
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -43,6 +44,9 @@ def prepare(*, load_demo_data: bool = False) -> Preparation:
     The demo is only loaded into a database without contacts, so `--demo` is safe on restarts.
     """
     call_command("migrate", interactive=False, verbosity=0)
+    # WhiteNoise warns at start-up when STATIC_ROOT is missing, even though it serves from
+    # the installed packages; an empty directory keeps the console quiet.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     result = Preparation()
     env_password = config.env_str("PEOPLEBASE_ADMIN_PASSWORD")
     created = ensure_first_admin(
@@ -158,7 +162,9 @@ class Command(PeoplebaseCommand):
         url = site_url(options["host"], options["port"])
         self.stdout.write("\n".join(banner(preparation, url=url, worker=worker is not None)))
         self.stdout.flush()
-        signal.signal(signal.SIGTERM, _interrupt)
+        # SIGINT too: a shell starting us in the background may have set it to be ignored.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, _interrupt)
         try:
             server.run()  # returns after Ctrl+C (waitress handles KeyboardInterrupt itself)
         except KeyboardInterrupt:

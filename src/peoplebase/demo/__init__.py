@@ -1,0 +1,1 @@
+"""The demo workspace (`workspace`), built from made-up people and words (`people`, `words`)."""

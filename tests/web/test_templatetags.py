@@ -130,3 +130,17 @@ def test_can_edit_record_and_can_change_note(alice: Any, bob: Any, reader: Any) 
     assert tags.can_change_note(alice, Note())
     assert not tags.can_change_note(bob, Note())
     assert not tags.can_change_note(reader, Note())
+
+
+def test_history_shows_choice_labels_not_stored_values(alice, make_contact):
+    from peoplebase.audit.services import history_for
+    from peoplebase.contacts.services import update_contact
+    from peoplebase.web.templatetags.peoplebase_tags import audit_display
+
+    contact = make_contact(alice, full_name="Ann", consent_status="pending")
+    update_contact(alice, contact, {"consent_status": "opted_in", "job_title": "CTO"})
+    entry = history_for(contact)[0]
+    assert audit_display(entry, "consent_status", "opted_in") == "Opted In"
+    assert audit_display(entry, "consent_status", "pending") == "Pending"
+    assert audit_display(entry, "job_title", "CTO") == "CTO"
+    assert audit_display(entry, "custom_fields.budget", 10) == "10"

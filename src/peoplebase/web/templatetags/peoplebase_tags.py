@@ -10,6 +10,7 @@ from typing import Any
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.exceptions import FieldDoesNotExist
 from django.http import QueryDict
 from django.utils.dateparse import parse_datetime
 
@@ -113,6 +114,19 @@ def audit_value(value: Any) -> str:
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     return _readable_text(str(value))
+
+
+@register.simple_tag
+def audit_display(entry: Any, name: str, value: Any) -> str:
+    """A history value as people read it: choice fields show their label ("Opted In")."""
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    try:
+        choices = dict(model._meta.get_field(name).flatchoices) if model else {}
+    except (FieldDoesNotExist, AttributeError, TypeError):
+        choices = {}
+    if isinstance(value, str) and value in choices:
+        return str(choices[value])
+    return audit_value(value)
 
 
 @register.filter

@@ -31,6 +31,8 @@ FILTERS = {
     "owner=none": {"owner": "none"},
     "tag=VIP": {"tag": "VIP"},
     "consent=opted_in": {"consent_status": "opted_in"},
+    # The foundation's search is a substring scan; the search issue replaces it with FTS.
+    "q=no match (worst case)": {"q": "qqxxzz"},
 }
 
 

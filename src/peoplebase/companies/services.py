@@ -80,7 +80,7 @@ def list_companies(
     ensure_can_view(actor)
     if sort not in COMPANY_SORTS:
         raise ValidationFailed.single("sort", f"Sort by one of: {', '.join(COMPANY_SORTS)}.")
-    qs = company_queryset().filter(is_archived=archived)
+    qs = company_queryset().filter(is_archived__is=archived)
     if q:
         qs = qs.filter(Q(name_key__contains=fold(q)) | Q(domain__startswith=q.strip().lower()))
     if lifecycle:

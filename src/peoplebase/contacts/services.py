@@ -106,7 +106,7 @@ def get_contact(actor: User | None, contact_id: Any) -> Contact:
 
 
 def _filtered(actor: User, filters: ContactFilters) -> QuerySet[Contact]:
-    qs = contact_queryset().filter(is_archived=filters.archived)
+    qs = contact_queryset().filter(is_archived__is=filters.archived)
     if filters.status:
         if filters.status not in ContactStatus.values:
             raise ValidationFailed.single("status", f"Unknown status “{filters.status}”.")

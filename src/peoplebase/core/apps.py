@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "peoplebase.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from peoplebase.core import lookups_sql  # noqa: F401  (registers the `is` lookup)

@@ -75,12 +75,12 @@ def middle_cursor(sort_key: str) -> str:
     """A next-page cursor at the list's midpoint (found once with OFFSET, outside the timing)."""
     from peoplebase.contacts.models import Contact
     from peoplebase.contacts.services import CONTACT_SORTS
-    from peoplebase.core.pagination import _ordering, encode_cursor
+    from peoplebase.core.pagination import encode_cursor, ordering
 
     sort = CONTACT_SORTS[sort_key]
     rows = Contact.objects.filter(is_archived=False)
     middle = rows.count() // 2
-    row = rows.order_by(*_ordering(sort, backward=False))[middle]
+    row = rows.order_by(*ordering(sort))[middle]
     return encode_cursor(sort, row, "next")
 
 

@@ -7,7 +7,7 @@ from django.db import connection
 
 from peoplebase.contacts.models import Contact
 from peoplebase.contacts.services import CONTACT_SORTS, ContactFilters, _filtered
-from peoplebase.core.pagination import _ordering
+from peoplebase.core.pagination import ordering
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def test_is_lookup_selects_the_same_rows_as_exact(alice, make_contact):
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner is the one at risk")
 def test_contact_list_seeks_into_the_name_index(alice):
     sort = CONTACT_SORTS["name"]
-    query = _filtered(alice, ContactFilters()).order_by(*_ordering(sort, backward=False))[:51]
+    query = _filtered(alice, ContactFilters()).order_by(*ordering(sort))[:51]
     plan = query.explain()
     assert "contact_name_idx (is_archived=?)" in plan
     assert "TEMP B-TREE" not in plan

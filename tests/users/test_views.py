@@ -243,3 +243,40 @@ def test_unknown_region_is_refused_next_to_the_field(admin: Any) -> None:
     assert response.status_code == 200
     assert "not a known region" in response.context["form"].errors["default_phone_region"][0]
     assert WorkspaceSettings.load().default_phone_region == ""
+
+
+def test_any_user_changes_their_own_password(client, reader):
+    from tests.conftest import PASSWORD
+
+    client.force_login(reader)
+    page = client.get("/settings/password/")
+    assert page.status_code == 200
+    assert b"<h1>Change password</h1>" in page.content
+    wrong = client.post(
+        "/settings/password/",
+        {
+            "old_password": "nope",
+            "new_password1": "a fresh long pass 42",
+            "new_password2": "a fresh long pass 42",
+        },
+    )
+    assert wrong.status_code == 200
+    assert b"aria-invalid" in wrong.content
+    done = client.post(
+        "/settings/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a fresh long pass 42",
+            "new_password2": "a fresh long pass 42",
+        },
+        follow=True,
+    )
+    assert b"Your password was changed." in done.content
+    reader.refresh_from_db()
+    assert reader.check_password("a fresh long pass 42")
+    assert client.get("/contacts/").status_code == 200  # still signed in
+
+
+def test_password_page_needs_sign_in(client):
+    response = client.get("/settings/password/")
+    assert response.status_code == 302 and "/login/" in response["Location"]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("users/", views.user_list, name="user_list"),
     path("users/<int:user_id>/", views.user_edit, name="user_edit"),
     path("tokens/", views.token_list, name="token_list"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("workspace/", views.workspace_settings, name="workspace_settings"),
     path("custom-fields/", custom_field_views.custom_field_list, name="custom_field_list"),

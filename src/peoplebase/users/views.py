@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -131,3 +135,16 @@ def workspace_settings(request: HttpRequest) -> HttpResponse:
             return redirect("users:workspace_settings")
     context = {"title": "Workspace", "form": form, "settings_section": "workspace"}
     return render(request, "users/workspace_settings.html", context)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Every user changes their own password here (the first admin's is generated)."""
+
+    template_name = "users/password_change.html"
+    success_url = reverse_lazy("users:password_change")
+    extra_context = {"title": "Change password", "settings_section": "password"}
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password was changed.")
+        return response

@@ -87,7 +87,7 @@ def banner(preparation: Preparation, *, url: str, worker: bool) -> list[str]:
         password = (
             "the value of PEOPLEBASE_ADMIN_PASSWORD"
             if preparation.password_from_env
-            else f"{preparation.admin_password}  (shown only now; change it under Settings › Password)"
+            else f"{preparation.admin_password}  (shown only now; change it in Settings › Password)"
         )
         lines += [
             "",

@@ -104,6 +104,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--data-dir", default="", help="PEOPLEBASE_DATA_DIR to use (default: a new temp dir)"
     )
+    parser.add_argument(
+        "--index", action="store_true", help="rebuild the search index afterwards (timed)"
+    )
     args = parser.parse_args(argv)
     if args.contacts < 1 or args.batch < 1:
         parser.error("--contacts and --batch must be at least 1")
@@ -552,6 +555,10 @@ def main(argv: list[str] | None = None) -> int:
 
     call_command("migrate", interactive=False, verbosity=0)
     stats = seed(contacts=args.contacts, batch=args.batch, seed=args.seed)
+    if args.index:
+        from peoplebase.search.services import rebuild_index
+
+        stats["index_seconds"] = rebuild_index(batch=args.batch).seconds
     stats["data_dir"] = data_dir
     print(json.dumps(stats))
     return 0

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "peoplebase.contacts",
     "peoplebase.leads",
     "peoplebase.activities",
+    "peoplebase.search",
     "peoplebase.web",
 ]
 

@@ -27,6 +27,7 @@ from peoplebase.normalize import (
     normalize_domain,
     normalize_url,
 )
+from peoplebase.search.services import index_contacts
 from peoplebase.users.models import User
 
 TEXT_FIELDS = {
@@ -187,6 +188,8 @@ def update_company(
             company.version += 1
             company.save()
             record_change(actor, company, AuditAction.UPDATE, changes)
+            if "name" in changes:
+                index_contacts(company.contacts.values_list("pk", flat=True))
     return company
 
 
@@ -213,7 +216,9 @@ def delete_company(actor: User, company: Company, *, expected_version: int | Non
         company = _lock(company, expected_version)
         values = snapshot(company, AUDITED)
         record_change(actor, company, AuditAction.DELETE, {k: [v, None] for k, v in values.items()})
+        former_contacts = list(company.contacts.values_list("pk", flat=True))
         company.delete()
+        index_contacts(former_contacts)
 
 
 def find_matching_company(name: str, domain: str = "") -> Company | None:

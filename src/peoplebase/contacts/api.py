@@ -25,7 +25,7 @@ from peoplebase.api.common import (
 )
 from peoplebase.api.problems import candidate_summary
 from peoplebase.companies import services as companies
-from peoplebase.contacts import services, tags
+from peoplebase.contacts import filtering, services, tags
 from peoplebase.contacts.models import Contact
 from peoplebase.contacts.schemas import (
     AccountRelationIn,
@@ -58,16 +58,9 @@ def _with_children(contacts: list[Contact]) -> list[Contact]:
     return contacts
 
 
-def _filters(params: ContactListParams) -> services.ContactFilters:
-    return services.ContactFilters(
-        q=params.q,
-        status=params.status,
-        owner=params.owner,
-        company_id=params.company_id,
-        tag=params.tag,
-        consent_status=params.consent_status,
-        archived=params.archived,
-    )
+def _filters(request: HttpRequest, params: ContactListParams) -> services.ContactFilters:
+    spec = filtering.parse_filters(filtering.filter_params(request.GET))
+    return services.ContactFilters(q=params.q, spec=spec)
 
 
 def _written(response: HttpResponse, result: services.ContactWriteResult) -> Contact:
@@ -85,8 +78,16 @@ def _written(response: HttpResponse, result: services.ContactWriteResult) -> Con
     exclude_unset=True,
 )
 def list_contacts(request: HttpRequest, params: Query[ContactListParams]) -> dict:
-    """Contacts matching the filters, a page at a time (follow `next_cursor`)."""
-    filters = _filters(params)
+    """Contacts matching every filter, a page at a time (follow `next_cursor`).
+
+    Besides the parameters below, custom fields filter as `cf.<key>` by their type: text, URL
+    and email `cf.<key>=value` (equal, case ignored) and `cf.<key>__contains=part`; number and
+    date `cf.<key>=v`, `cf.<key>__min=v`, `cf.<key>__max=v`; yes/no `cf.<key>=true|false`;
+    single select `cf.<key>=A,B` (any of); multi select `cf.<key>__any=A,B` and
+    `cf.<key>__all=A,B`; every type `cf.<key>__empty=true|false`. An unknown parameter, custom
+    field or operator, or a bad value, is a 422 naming the parameter.
+    """
+    filters = _filters(request, params)
     page = services.list_contacts(
         request.auth, filters, sort=params.sort, cursor=params.cursor, limit=params.limit
     )

@@ -12,7 +12,6 @@ from peoplebase.api.common import (
     CompanyRef,
     DuplicateCandidateOut,
     InputSchema,
-    OwnerFilter,
     OwnerId,
     PageParams,
     RecordId,
@@ -150,16 +149,51 @@ class TagIn(InputSchema):
     name: str = Field(..., max_length=50)
 
 
+_DATE_HELP = (
+    "An ISO date (`2024-01-31`), date and time, or an age such as `90d`, `12w`, `6m`, `1y` "
+    "(that long ago)."
+)
+
+
+def _filter(description: str) -> Any:
+    return Field("", description=description)
+
+
 class ContactListParams(PageParams):
-    """Filters and order of the contact list."""
+    """Search, filters and order of the contact list (filters combine with AND)."""
 
     q: ShortText = Field("", description="Name starts/contains, or email prefix.")
-    status: ShortText = Field("", description=_one_of(ContactStatus))
-    owner: OwnerFilter = Field("", description="A user id, `me` or `none`.")
-    company_id: RecordId | None = None
-    tag: ShortText = ""
-    consent_status: ShortText = Field("", description=_one_of(ConsentStatus))
-    archived: bool = Field(False, description="List archived contacts instead of active ones.")
+    status: ShortText = _filter("One or more, comma-separated: " + _one_of(ContactStatus))
+    company: ShortText = _filter("A company id, or `none` for contacts without a company.")
+    owner: ShortText = _filter("A user id, `me` or `none`.")
+    tags_any: ShortText = _filter("Comma-separated tag names; contacts with at least one.")
+    tags_all: ShortText = _filter("Comma-separated tag names; contacts with every one.")
+    tags_none: ShortText = _filter("Comma-separated tag names; contacts with none of them.")
+    lead_score_min: ShortText = _filter("Lowest lead score, 0–100 (inclusive).")
+    lead_score_max: ShortText = _filter("Highest lead score, 0–100 (inclusive).")
+    consent_status: ShortText = _filter("One or more, comma-separated: " + _one_of(ConsentStatus))
+    gdpr_basis: ShortText = _filter("One or more, comma-separated: " + _one_of(GdprBasis))
+    country: ShortText = _filter("An ISO code (`DE`) or a country name (`Germany`).")
+    role: ShortText = _filter("Buying role; one or more, comma-separated: " + _one_of(BuyingRole))
+    source: ShortText = _filter("Exact source, case ignored.")
+    seniority: ShortText = _filter("One or more, comma-separated: " + _one_of(Seniority))
+    created_after: ShortText = _filter(f"Created on or after. {_DATE_HELP}")
+    created_before: ShortText = _filter(f"Created before. {_DATE_HELP}")
+    last_contacted_after: ShortText = _filter(f"Last contacted on or after. {_DATE_HELP}")
+    last_contacted_before: ShortText = _filter(
+        f"Last contacted before; includes contacts never contacted. {_DATE_HELP}"
+    )
+    last_activity_after: ShortText = _filter(f"Last activity on or after. {_DATE_HELP}")
+    last_activity_before: ShortText = _filter(
+        "Last activity before; includes contacts with no activity at all "
+        f"(`90d`: no activity in the last 90 days). {_DATE_HELP}"
+    )
+    has_activity: ShortText = _filter("`true` or `false`: any activity logged at all.")
+    has_email: ShortText = _filter("`true` or `false`.")
+    has_phone: ShortText = _filter("`true` or `false`.")
+    archived: ShortText = _filter("`false` (default): live contacts; `true`: archived; `any`.")
+    company_id: ShortText = _filter("Deprecated name of `company`.")
+    tag: ShortText = _filter("Deprecated name of `tags_any`.")
     sort: ShortText = Field(
         "name",
         description="name, -name, email, -email, created, -created, updated, -updated, "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import transaction
@@ -21,8 +21,8 @@ from peoplebase.contacts.cleaning import (
     clean_contact_input,
 )
 from peoplebase.contacts.duplicates import DuplicateCandidate, find_duplicate_candidates
+from peoplebase.contacts.filtering import ContactFilterSpec, apply_filters, parse_filters
 from peoplebase.contacts.models import (
-    ConsentStatus,
     Contact,
     ContactEmail,
     ContactPhone,
@@ -39,7 +39,7 @@ from peoplebase.core.errors import (
     PreconditionFailed,
     ValidationFailed,
 )
-from peoplebase.core.lookups import filter_by_owner, parse_id, resolve_owner
+from peoplebase.core.lookups import parse_id, resolve_owner
 from peoplebase.core.models import WorkspaceSettings
 from peoplebase.core.pagination import Page, Sort, paginate
 from peoplebase.core.permissions import (
@@ -50,6 +50,7 @@ from peoplebase.core.permissions import (
 )
 from peoplebase.customfields.services import active_definitions
 from peoplebase.normalize import fold, sort_key
+from peoplebase.search.services import index_contacts, unindex_contacts
 from peoplebase.users.models import User
 
 AUDITED_SCALARS = SCALAR_FIELDS
@@ -78,7 +79,7 @@ class ContactWriteResult:
 
 @dataclass
 class ContactFilters:
-    """The foundation's filters; the search issue extends this into a full filter language."""
+    """Search text plus a parsed filter spec; the older keyword filters still work and win."""
 
     q: str = ""
     status: str = ""
@@ -87,6 +88,25 @@ class ContactFilters:
     tag: str = ""
     consent_status: str = ""
     archived: bool = False
+    spec: ContactFilterSpec | None = None
+
+    def resolved_spec(self) -> ContactFilterSpec:
+        """`spec` with the keyword filters laid over it (validated like any filter)."""
+        base = self.spec or ContactFilterSpec()
+        legacy = {
+            "status": self.status,
+            "owner": self.owner,
+            "company_id": self.company_id,
+            "tag": self.tag,
+            "consent_status": self.consent_status,
+            "archived": "true" if self.archived else "",
+        }
+        params = {name: str(value) for name, value in legacy.items() if value not in ("", None)}
+        if not params:
+            return base
+        legacy_spec = parse_filters(params)
+        changed = legacy_spec.to_params()
+        return replace(base, **{name: getattr(legacy_spec, name) for name in changed})
 
 
 def workspace_phone_region() -> str:
@@ -105,23 +125,10 @@ def get_contact(actor: User | None, contact_id: Any) -> Contact:
     return contact
 
 
-def _filtered(actor: User, filters: ContactFilters) -> QuerySet[Contact]:
-    qs = contact_queryset().filter(is_archived__is=filters.archived)
-    if filters.status:
-        if filters.status not in ContactStatus.values:
-            raise ValidationFailed.single("status", f"Unknown status “{filters.status}”.")
-        qs = qs.filter(status=filters.status)
-    qs = filter_by_owner(qs, actor, filters.owner)
-    if filters.company_id:
-        qs = qs.filter(company_id=filters.company_id)
-    if filters.tag:
-        qs = qs.filter(tag_links__tag__name_key=fold(filters.tag))
-    if filters.consent_status:
-        if filters.consent_status not in ConsentStatus.values:
-            raise ValidationFailed.single(
-                "consent_status", f"Unknown consent status “{filters.consent_status}”."
-            )
-        qs = qs.filter(consent_status=filters.consent_status)
+def _filtered(actor: User, filters: ContactFilters | ContactFilterSpec) -> QuerySet[Contact]:
+    if isinstance(filters, ContactFilterSpec):
+        filters = ContactFilters(spec=filters)
+    qs = apply_filters(contact_queryset(), filters.resolved_spec(), actor)
     if filters.q:
         needle = filters.q.strip()
         folded = fold(needle)
@@ -135,7 +142,7 @@ def _filtered(actor: User, filters: ContactFilters) -> QuerySet[Contact]:
 
 def list_contacts(
     actor: User,
-    filters: ContactFilters | None = None,
+    filters: ContactFilters | ContactFilterSpec | None = None,
     *,
     sort: str = "name",
     cursor: str | None = None,
@@ -149,7 +156,9 @@ def list_contacts(
     )
 
 
-def count_contacts(actor: User, filters: ContactFilters | None = None, cap: int = 10_000) -> int:
+def count_contacts(
+    actor: User, filters: ContactFilters | ContactFilterSpec | None = None, cap: int = 10_000
+) -> int:
     """Exact count up to `cap`; beyond it the caller shows "cap+" (exact counts get slow)."""
     ensure_can_view(actor)
     return _filtered(actor, filters or ContactFilters())[: cap + 1].count()
@@ -314,6 +323,7 @@ def create_contact(
         _save_emails(contact, clean.emails or [])
         _save_phones(contact, clean.phones or [])
         _save_tags(contact, clean.tags or [])
+        index_contacts([contact.pk])
         state = _audit_state(contact)
         record_change(
             actor,
@@ -362,6 +372,7 @@ def update_contact(
             contact.version += 1
             contact.save()
             record_change(actor, contact, AuditAction.UPDATE, changes)
+            index_contacts([contact.pk])
     return ContactWriteResult(contact, clean.warnings)
 
 
@@ -389,6 +400,7 @@ def delete_contact(actor: User, contact: Contact, *, expected_version: int | Non
         contact = _lock(contact, expected_version)
         state = _audit_state(contact)
         record_change(actor, contact, AuditAction.DELETE, {k: [v, None] for k, v in state.items()})
+        unindex_contacts([contact.pk])
         contact.delete()
 
 

@@ -12,6 +12,7 @@ from peoplebase.core.errors import Forbidden, NotFound, ValidationFailed
 from peoplebase.core.lookups import parse_id
 from peoplebase.core.permissions import ensure_can_create, ensure_can_view
 from peoplebase.normalize import fold
+from peoplebase.search.services import index_contacts
 
 
 def list_tags(actor: Any) -> list[Tag]:
@@ -57,6 +58,7 @@ def rename_tag(actor: Any, tag: Tag, name: Any) -> Tag:
     try:
         with transaction.atomic():
             tag.save()
+            index_contacts(tag.contact_links.values_list("contact_id", flat=True))
     except IntegrityError as exc:
         raise ValidationFailed.single("name", f"A tag “{text}” already exists.") from exc
     return tag
@@ -64,4 +66,7 @@ def rename_tag(actor: Any, tag: Tag, name: Any) -> Tag:
 
 def delete_tag(actor: Any, tag: Tag) -> None:
     _ensure_can_manage(actor)
-    tag.delete()
+    with transaction.atomic():
+        tagged = list(tag.contact_links.values_list("contact_id", flat=True))
+        tag.delete()
+        index_contacts(tagged)

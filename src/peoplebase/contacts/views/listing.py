@@ -1,17 +1,34 @@
-"""The contact list: filters, sortable columns and keyset pages."""
+"""The contact list: the filter panel, sortable columns and keyset pages."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from types import SimpleNamespace
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
+from django.forms.utils import ErrorDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from peoplebase.contacts.forms import ContactFilterForm, tag_name_options
+from peoplebase.companies.models import Company
+from peoplebase.contacts.filtering import (
+    ContactFilterSpec,
+    filter_params,
+    parse_filters_leniently,
+)
+from peoplebase.contacts.forms import MAX_DATALIST_OPTIONS, tag_name_options
+from peoplebase.contacts.models import (
+    BuyingRole,
+    ConsentStatus,
+    ContactStatus,
+    GdprBasis,
+    Seniority,
+)
 from peoplebase.contacts.services import (
     CONTACT_SORTS,
     ContactFilters,
@@ -20,23 +37,173 @@ from peoplebase.contacts.services import (
 )
 from peoplebase.core.errors import ValidationFailed
 from peoplebase.core.pagination import Page
+from peoplebase.customfields.models import CustomFieldDefinition, FieldType
+from peoplebase.customfields.services import active_definitions
+from peoplebase.normalize import country_choices
+from peoplebase.users.models import User
 from peoplebase.web.views_helpers import domain_errors
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
 DEFAULT_SORT = "name"
-FILTER_KEYS = ("q", "status", "owner", "tag", "consent_status")
+MAX_SEARCH_LENGTH = 200
+PRIMARY_FILTERS = ("q", "status", "owner", "tags_any", "consent_status", "archived")
+MULTI_VALUE_FILTERS = frozenset({"status"})
+DATE_HELP = "A date (YYYY-MM-DD) or an age: 30d, 12w, 6m, 1y."
+YES_NO = [("", "Either"), ("true", "Yes"), ("false", "No")]
 
 
-def _filters(values: dict[str, Any]) -> ContactFilters:
-    return ContactFilters(
-        q=values.get("q") or "",
-        status=values.get("status") or "",
-        owner=values.get("owner") or "",
-        tag=values.get("tag") or "",
-        consent_status=values.get("consent_status") or "",
-        archived=bool(values.get("archived")),
+def _choices(choices: list[tuple[str, str]], blank: str) -> list[tuple[str, str]]:
+    return [("", blank), *choices]
+
+
+def _text(label: str, **attrs: Any) -> forms.CharField:
+    return forms.CharField(required=False, label=label, widget=forms.TextInput(attrs=attrs))
+
+
+def _choice(label: str, choices: list[tuple[str, str]]) -> forms.ChoiceField:
+    return forms.ChoiceField(required=False, label=label, choices=choices)
+
+
+def _date(label: str) -> forms.CharField:
+    field = _text(label, placeholder="YYYY-MM-DD or 90d")
+    field.help_text = DATE_HELP
+    return field
+
+
+class ContactFilterPanel(forms.Form):
+    """Renders the filter language as inputs; the language itself (filtering.py) validates."""
+
+    q = forms.CharField(
+        required=False,
+        max_length=MAX_SEARCH_LENGTH,
+        label="Search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name or email"}),
     )
+    status = forms.MultipleChoiceField(
+        required=False,
+        choices=ContactStatus.choices,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    owner = forms.ChoiceField(required=False)
+    tags_any = _text("Tagged with any of", list="tag-options")
+    consent_status = _choice("Consent", _choices(ConsentStatus.choices, "Any consent"))
+    archived = _choice(
+        "Archived", [("", "Live contacts"), ("true", "Archived only"), ("any", "Live and archived")]
+    )
+    company = forms.ChoiceField(required=False)
+    tags_all = _text("Tagged with all of", list="tag-options")
+    tags_none = _text("Tagged with none of", list="tag-options")
+    lead_score_min = _text("Lead score from", type="number", min=0, max=100)
+    lead_score_max = _text("Lead score to", type="number", min=0, max=100)
+    gdpr_basis = _choice("GDPR basis", _choices(GdprBasis.choices, "Any basis"))
+    country = forms.ChoiceField(required=False)
+    role = _choice("Buying role", _choices(BuyingRole.choices, "Any role"))
+    seniority = _choice("Seniority", _choices(Seniority.choices, "Any seniority"))
+    source = _text("Source")
+    created_after = _date("Created on or after")
+    created_before = _date("Created before")
+    last_contacted_after = _date("Last contacted on or after")
+    last_contacted_before = _date("Last contacted before (or never)")
+    last_activity_after = _date("Last activity on or after")
+    last_activity_before = _date("Last activity before (or none)")
+    has_activity = _choice("Has activity", YES_NO)
+    has_email = _choice("Has email", YES_NO)
+    has_phone = _choice("Has phone", YES_NO)
+
+    def __init__(
+        self,
+        data: QueryDict,
+        *,
+        definitions: dict[str, CustomFieldDefinition],
+        problems: dict[str, list[str]],
+        selected_company: Any,
+    ) -> None:
+        super().__init__(data)
+        self.problems = problems
+        self.fields["owner"].choices = _owner_choices()
+        self.fields["company"].choices = _company_choices(selected_company)
+        self.fields["country"].choices = _choices(country_choices(), "Any country")
+        self.custom_names: list[str] = []
+        for definition in definitions.values():
+            for name, field in _custom_fields(definition):
+                self.fields[name] = field
+                self.custom_names.append(name)
+
+    def full_clean(self) -> None:
+        # No Django validation: show the filter language's own messages next to the inputs.
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+        for name, problems in self.problems.items():
+            if name in self.fields:
+                self._errors[name] = self.error_class(problems, renderer=self.renderer)
+
+    def primary_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in PRIMARY_FILTERS]
+
+    def more_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in PRIMARY_FILTERS]
+
+    def more_in_use(self) -> bool:
+        """Open "More filters" when one of them has a value or a problem."""
+        return any(field.value() or field.errors for field in self.more_fields())
+
+
+def _owner_choices() -> list[tuple[str, str]]:
+    users = User.objects.filter(is_active=True).order_by("first_name", "last_name", "email")
+    people = [(str(user.pk), user.display_name) for user in users]
+    return [("", "Anyone"), ("me", "Me"), ("none", "No owner"), *people]
+
+
+def _company_choices(selected: Any) -> list[tuple[str, str]]:
+    companies = Company.objects.filter(is_archived=False).order_by("name_key")
+    listed = [
+        (str(pk), name) for pk, name in companies.values_list("pk", "name")[:MAX_DATALIST_OPTIONS]
+    ]
+    if isinstance(selected, int) and str(selected) not in dict(listed):
+        company = Company.objects.filter(pk=selected).first()
+        listed.insert(0, (str(selected), company.name if company else f"Company {selected}"))
+    return [("", "Any company"), ("none", "No company"), *listed]
+
+
+def _custom_fields(definition: CustomFieldDefinition) -> list[tuple[str, forms.Field]]:
+    """The panel inputs for one custom field, by its type (other operators work in the URL)."""
+    key, label, kind = definition.key, definition.label, definition.field_type
+    options = [(option, option) for option in definition.options]
+    if kind in (FieldType.NUMBER, FieldType.DATE):
+        input_type = "number" if kind == FieldType.NUMBER else "date"
+        return [
+            (f"cf.{key}__min", _text(f"{label} from", type=input_type, step="any")),
+            (f"cf.{key}__max", _text(f"{label} to", type=input_type, step="any")),
+        ]
+    if kind == FieldType.BOOLEAN:
+        return [(f"cf.{key}", _choice(label, YES_NO))]
+    if kind == FieldType.SINGLE_SELECT:
+        return [(f"cf.{key}", _choice(label, _choices(options, f"Any {label.lower()}")))]
+    if kind == FieldType.MULTI_SELECT:
+        return [
+            (f"cf.{key}__any", _choice(f"{label} includes", _choices(options, "Any"))),
+        ]
+    return [(f"cf.{key}__contains", _text(f"{label} contains"))]
+
+
+def _panel_data(spec: ContactFilterSpec, problems: dict[str, list[str]], request: Any) -> QueryDict:
+    """What the inputs show: the parsed filters, and bad values as typed (with their error)."""
+    data = QueryDict(mutable=True)
+    for name, value in spec.to_params().items():
+        if name in MULTI_VALUE_FILTERS:
+            data.setlist(name, value.split(","))
+        else:
+            data[name] = value
+    for name in problems:
+        if name in request.GET:
+            data.setlist(name, request.GET.getlist(name))
+    data["q"] = _search_text(request)
+    return data
+
+
+def _search_text(request: HttpRequest) -> str:
+    return request.GET.get("q", "").replace("\x00", "").strip()[:MAX_SEARCH_LENGTH]
 
 
 def _sort(request: HttpRequest) -> str:
@@ -52,35 +219,57 @@ def _page(request: HttpRequest, filters: ContactFilters, sort: str) -> Page[Any]
     try:
         return list_contacts(request.user, filters, sort=sort, cursor=cursor, limit=PAGE_SIZE)
     except ValidationFailed as exc:
-        # A stale page link or a filter the form let through: say so and show page one.
+        if cursor is None:
+            raise
+        # A stale page link: say so and show page one.
         messages.warning(request, exc.message)
-        for name in exc.errors:
-            if name in FILTER_KEYS:
-                setattr(filters, name, "")
         return list_contacts(request.user, filters, sort=sort, cursor=None, limit=PAGE_SIZE)
+
+
+def _link_request(spec: ContactFilterSpec, q: str, sort: str) -> SimpleNamespace:
+    """Stands in for `request` in the pager and sort links: they carry the parsed filters."""
+    query = QueryDict(mutable=True)
+    query.update(spec.to_params())
+    if q:
+        query["q"] = q
+    if sort != DEFAULT_SORT:
+        query["sort"] = sort
+    return SimpleNamespace(GET=query)
 
 
 @require_GET
 @login_required
 @domain_errors
 def contact_list(request: HttpRequest) -> HttpResponse:
-    form = ContactFilterForm(request.GET, actor=request.user)
-    filters = _filters(form.valid_values())
-    if form.errors:
+    definitions = active_definitions()
+    spec, problems = parse_filters_leniently(filter_params(request.GET), definitions=definitions)
+    form = ContactFilterPanel(
+        _panel_data(spec, problems, request),
+        definitions=definitions,
+        problems=problems,
+        selected_company=spec.company,
+    )
+    if problems:
         messages.error(request, "Some filters were not understood and are ignored; see below.")
+        for name, texts in problems.items():
+            if name not in form.fields:
+                messages.error(request, f"{name}: {' '.join(texts)}")
+    q = _search_text(request)
+    filters = ContactFilters(q=q, spec=spec)
     sort = _sort(request)
     page = _page(request, filters, sort)
     prefetch_related_objects(page.items, "tag_links__tag")
-    filtered = any(getattr(filters, key) for key in FILTER_KEYS)
     context = {
-        "title": "Archived contacts" if filters.archived else "Contacts",
+        "title": "Archived contacts" if spec.archived else "Contacts",
         "form": form,
         "page": page,
         "sort": sort,
         "default_sort": DEFAULT_SORT,
         "total": count_contacts(request.user, filters, cap=COUNT_CAP),
         "count_cap": COUNT_CAP,
-        "filtered": filtered,
+        "filtered": bool(q) or replace(spec, archived=False).is_filtering,
+        "archived_only": spec.archived is True,
+        "link_request": _link_request(spec, q, sort),
         "tag_options": tag_name_options(),
     }
     return render(request, "contacts/contact_list.html", context)

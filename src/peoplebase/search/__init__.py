@@ -1,0 +1,1 @@
+"""Contact search: one box over names, emails, phones, company, job title and tags."""

@@ -13,7 +13,7 @@ COMMANDS = {
     "worker": "Run background task workers on their own (more machines on PostgreSQL).",
     "migrate": "Create or update the database tables.",
     "createuser": "Add a user with a role, optionally with an API token.",
-    "contacts": "List contacts matching filters: `peoplebase contacts list --filter k=v`.",
+    "contacts": "Filter contacts (`contacts list --filter k=v`) or `contacts search TEXT`.",
     "demo": "Load a sample workspace with contacts, companies, leads and history.",
     "search": "Rebuild the contact search index (`peoplebase search rebuild`).",
     "manage": "Run any Django management command, e.g. `peoplebase manage check`.",

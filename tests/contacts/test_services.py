@@ -401,3 +401,10 @@ def test_unknown_consent_filter_is_refused(alice):
     with pytest.raises(ValidationFailed) as caught:
         list_contacts(alice, ContactFilters(consent_status="maybe"))
     assert "consent_status" in caught.value.errors
+
+
+def test_changing_only_the_full_name_reparses_its_parts(alice, make_contact):
+    contact = make_contact(alice, first_name="Ann", last_name="Lee")
+    updated = update_contact(alice, contact, {"full_name": "Annabel Lee-Smith"}).contact
+    assert (updated.first_name, updated.last_name) == ("Annabel", "Lee-Smith")
+    assert updated.sort_name == "lee-smith annabel"

@@ -1,4 +1,4 @@
-"""`contacts_search` prints hits best first, as a table or JSON."""
+"""`peoplebase contacts search` prints hits best first, as a table or JSON."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 def run(*args: str) -> str:
     out = StringIO()
-    call_command("contacts_search", *args, stdout=out)
+    call_command("contacts", "search", *args, stdout=out)
     return out.getvalue()
 
 

@@ -324,6 +324,9 @@ def _settle_names(
     merged = {**current, **{k: result.scalars[k] for k in touched}}
     if ("first_name" in touched or "last_name" in touched) and "full_name" not in touched:
         merged["full_name"] = ""
+    if touched == {"full_name"}:
+        # A new full name alone replaces the person's name: parse it afresh into its parts.
+        merged["first_name"] = merged["last_name"] = ""
     first, last, full = split_or_compose(
         merged["first_name"], merged["last_name"], merged["full_name"]
     )

@@ -195,9 +195,10 @@ class ContactListParams(PageParams):
     company_id: ShortText = _filter("Deprecated name of `company`.")
     tag: ShortText = _filter("Deprecated name of `tags_any`.")
     sort: ShortText = Field(
-        "name",
+        "",
         description="name, -name, email, -email, created, -created, updated, -updated, "
-        "score, -score, last_activity, -last_activity",
+        "score, -score, last_activity, -last_activity, or relevance (best search matches "
+        "first; needs q). Default: relevance when q is given, else name.",
     )
     include_count: bool = Field(
         False, description="Add `count` (exact up to 10,000; beyond, null and `count_capped`)."

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from peoplebase.activities.models import ActivityKind
@@ -41,7 +41,16 @@ from peoplebase.core.errors import (
 )
 from peoplebase.core.lookups import parse_id, resolve_owner
 from peoplebase.core.models import WorkspaceSettings
-from peoplebase.core.pagination import Page, Sort, paginate
+from peoplebase.core.pagination import (
+    MAX_LIMIT as MAX_PAGE,
+)
+from peoplebase.core.pagination import (
+    Page,
+    Sort,
+    decode_offset_cursor,
+    encode_offset_cursor,
+    paginate,
+)
 from peoplebase.core.permissions import (
     ensure_can_assign_owner,
     ensure_can_create,
@@ -54,6 +63,10 @@ from peoplebase.search.services import index_contacts, unindex_contacts
 from peoplebase.users.models import User
 
 AUDITED_SCALARS = SCALAR_FIELDS
+
+# Searching returns at most this many best matches; filters and sorts then work inside them.
+SEARCH_RESULT_CAP = 1000
+RELEVANCE = "relevance"
 
 CONTACT_SORTS: dict[str, Sort] = {
     "name": Sort("sort_name"),
@@ -129,31 +142,61 @@ def _filtered(actor: User, filters: ContactFilters | ContactFilterSpec) -> Query
     if isinstance(filters, ContactFilterSpec):
         filters = ContactFilters(spec=filters)
     qs = apply_filters(contact_queryset(), filters.resolved_spec(), actor)
-    if filters.q:
-        needle = filters.q.strip()
-        folded = fold(needle)
-        qs = qs.filter(
-            Q(sort_name__contains=folded)
-            | Q(email__startswith=needle.lower())
-            | Q(emails__email__startswith=needle.lower())
-        ).distinct()
+    if filters.q.strip():
+        qs = qs.filter(pk__in=search_ids(filters.q))
     return qs
+
+
+def search_ids(q: str) -> list[int]:
+    """The best matches for `q`, best first; filters then narrow this bounded set."""
+    from peoplebase.search.services import search_contacts
+
+    return [hit.contact_id for hit in search_contacts(q, limit=SEARCH_RESULT_CAP)]
 
 
 def list_contacts(
     actor: User,
     filters: ContactFilters | ContactFilterSpec | None = None,
     *,
-    sort: str = "name",
+    sort: str = "",
     cursor: str | None = None,
     limit: int = 50,
 ) -> Page[Contact]:
+    """A page of contacts; with search text and no explicit sort, best matches come first."""
     ensure_can_view(actor)
+    if isinstance(filters, ContactFilterSpec):
+        filters = ContactFilters(spec=filters)
+    filters = filters or ContactFilters()
+    searching = bool(filters.q.strip())
+    sort = sort or (RELEVANCE if searching else "name")
+    if sort == RELEVANCE:
+        if not searching:
+            raise ValidationFailed.single("sort", "Sort by relevance needs search text (q).")
+        return _relevance_page(actor, filters, cursor, limit)
     if sort not in CONTACT_SORTS:
-        raise ValidationFailed.single("sort", f"Sort by one of: {', '.join(CONTACT_SORTS)}.")
-    return paginate(
-        _filtered(actor, filters or ContactFilters()), CONTACT_SORTS[sort], cursor, limit
-    )
+        choices = ", ".join([*CONTACT_SORTS, RELEVANCE])
+        raise ValidationFailed.single("sort", f"Sort by one of: {choices}.")
+    return paginate(_filtered(actor, filters), CONTACT_SORTS[sort], cursor, limit)
+
+
+def _relevance_page(
+    actor: User, filters: ContactFilters, cursor: str | None, limit: int
+) -> Page[Contact]:
+    """Search results in rank order, paged by position inside the bounded result set."""
+    limit = max(1, min(limit, MAX_PAGE))
+    offset = decode_offset_cursor(cursor, RELEVANCE) if cursor else 0
+    ranked = search_ids(filters.q)
+    plain = replace(filters, q="")
+    allowed = set(_filtered(actor, plain).filter(pk__in=ranked).values_list("pk", flat=True))
+    ordered = [pk for pk in ranked if pk in allowed]
+    window = ordered[offset : offset + limit]
+    rows = contact_queryset().in_bulk(window)
+    page: Page[Contact] = Page(items=[rows[pk] for pk in window if pk in rows])
+    if offset + limit < len(ordered):
+        page.next_cursor = encode_offset_cursor(RELEVANCE, offset + limit)
+    if offset > 0:
+        page.prev_cursor = encode_offset_cursor(RELEVANCE, max(0, offset - limit))
+    return page
 
 
 def count_contacts(

@@ -101,6 +101,25 @@ def decode_cursor(cursor: str, sort: Sort) -> tuple[Any, int, str]:
         ) from exc
 
 
+def encode_offset_cursor(kind: str, offset: int) -> str:
+    """A cursor for ranked lists (search results), which page by position in a bounded set."""
+    raw = json.dumps({"s": kind, "o": offset}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_offset_cursor(cursor: str, kind: str) -> int:
+    try:
+        payload = json.loads(base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()))
+        offset = payload["o"]
+        if payload["s"] != kind or isinstance(offset, bool) or not 0 <= int(offset) < 10**6:
+            raise ValueError("not a cursor of this list")
+        return int(offset)
+    except (ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
+        raise ValidationFailed.single(
+            "cursor", "This page link has expired or is not valid; start from the first page."
+        ) from exc
+
+
 @dataclass(frozen=True)
 class _Segment:
     """Part of the order that one index-friendly query can walk: rows with or without a value."""

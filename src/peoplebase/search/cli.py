@@ -1,4 +1,4 @@
-"""`peoplebase contacts search Q`: the search box on the command line (thin: query, print)."""
+"""`peoplebase contacts search Q` (registered by the `contacts` command): query, then print."""
 
 from __future__ import annotations
 

@@ -31,6 +31,7 @@ from peoplebase.contacts.models import (
 )
 from peoplebase.contacts.services import (
     CONTACT_SORTS,
+    RELEVANCE,
     ContactFilters,
     count_contacts,
     list_contacts,
@@ -206,8 +207,11 @@ def _search_text(request: HttpRequest) -> str:
     return request.GET.get("q", "").replace("\x00", "").strip()[:MAX_SEARCH_LENGTH]
 
 
-def _sort(request: HttpRequest) -> str:
-    sort = request.GET.get("sort") or DEFAULT_SORT
+def _sort(request: HttpRequest, searching: bool) -> str:
+    """The chosen sort; searching without one ranks the best matches first."""
+    sort = request.GET.get("sort") or (RELEVANCE if searching else DEFAULT_SORT)
+    if sort == RELEVANCE and searching:
+        return sort
     if sort not in CONTACT_SORTS:
         messages.error(request, f"Cannot sort by “{sort}”; sorted by name instead.")
         return DEFAULT_SORT
@@ -256,7 +260,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
                 messages.error(request, f"{name}: {' '.join(texts)}")
     q = _search_text(request)
     filters = ContactFilters(q=q, spec=spec)
-    sort = _sort(request)
+    sort = _sort(request, searching=bool(q))
     page = _page(request, filters, sort)
     prefetch_related_objects(page.items, "tag_links__tag")
     context = {

@@ -1,4 +1,4 @@
-"""`peoplebase contacts list`: contacts matching the shared filter language, as a table or JSON."""
+"""`peoplebase contacts list|search`: filtered lists and the search box, as a table or JSON."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from peoplebase.contacts.services import CONTACT_SORTS, ContactFilters, list_con
 from peoplebase.core.errors import ValidationFailed
 from peoplebase.core.management.commands._base import PeoplebaseCommand, describe_error
 from peoplebase.core.pagination import MAX_LIMIT
+from peoplebase.search.cli import add_search_arguments, run_search
 from peoplebase.users.models import Role, User
 
 USAGE_ERROR = 2
@@ -20,9 +21,12 @@ COLUMNS = ("id", "name", "email", "company", "status", "owner")
 
 
 class Command(PeoplebaseCommand):
-    """Read contacts from the command line; more subcommands (search) join `list` here."""
+    """Read contacts from the command line."""
 
-    help = "Work with contacts. `list` prints the contacts matching --filter key=value pairs."
+    help = (
+        "Work with contacts. `list` prints the contacts matching --filter key=value pairs; "
+        "`search` finds contacts by name, email, phone, company, job title or tag."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         subcommands = parser.add_subparsers(dest="action", metavar="ACTION")
@@ -41,7 +45,10 @@ class Command(PeoplebaseCommand):
         )
         listing.add_argument("--q", default="", metavar="TEXT", help="Search text.")
         listing.add_argument(
-            "--sort", default="name", metavar="KEY", help=f"One of: {', '.join(CONTACT_SORTS)}."
+            "--sort",
+            default="",
+            metavar="KEY",
+            help=f"One of: {', '.join(CONTACT_SORTS)}, relevance (default with --q, else name).",
         )
         listing.add_argument(
             "--limit", type=int, default=50, help=f"Contacts to print, 1–{MAX_LIMIT} (default 50)."
@@ -56,9 +63,25 @@ class Command(PeoplebaseCommand):
             help="Whose view to take (`owner=me`); default: the first active admin.",
         )
 
+        searching = subcommands.add_parser(
+            "search",
+            help="Find contacts: name prefix, accents and one typo forgiven, any email or part "
+            "of it, a phone in any format, company, job title or tag; best matches first.",
+            description="Search contacts the way the search box does, best matches first, "
+            "with the reason each matched.",
+        )
+        add_search_arguments(searching)
+
     def handle(self, *args: Any, **options: Any) -> None:
-        if options.get("action") != "list":
-            raise CommandError("Say what to do: `peoplebase contacts list [--filter key=value]`.")
+        action = options.get("action")
+        if action == "search":
+            run_search(options, self.stdout)
+            return
+        if action != "list":
+            raise CommandError(
+                "Say what to do: `peoplebase contacts list [--filter key=value]` or "
+                "`peoplebase contacts search TEXT`."
+            )
         try:
             self._list(options)
         except ValidationFailed as exc:

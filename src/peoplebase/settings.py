@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "peoplebase.leads",
     "peoplebase.activities",
     "peoplebase.search",
+    "peoplebase.bulk",
+    "peoplebase.segments",
     "peoplebase.web",
 ]
 

@@ -101,14 +101,18 @@ def unknown_endpoint(request: HttpRequest, unknown: str) -> None:
 
 def _register_routers() -> None:
     from peoplebase.activities.api import router as notes_router
+    from peoplebase.bulk.api import contacts_bulk_router, jobs_router
     from peoplebase.companies.api import account_relations_router
     from peoplebase.companies.api import router as companies_router
     from peoplebase.contacts.api import router as contacts_router
     from peoplebase.contacts.api import tags_router
     from peoplebase.customfields.api import router as custom_fields_router
     from peoplebase.leads.api import router as leads_router
+    from peoplebase.segments.api import router as saved_views_router
     from peoplebase.users.api import router as users_router
 
+    api.add_router("/contacts/bulk", contacts_bulk_router)
+    api.add_router("/bulk-jobs", jobs_router)
     api.add_router("/contacts", contacts_router)
     api.add_router("/account-relations", account_relations_router)
     api.add_router("/companies", companies_router)
@@ -117,6 +121,7 @@ def _register_routers() -> None:
     api.add_router("/custom-fields", custom_fields_router)
     api.add_router("/notes", notes_router)
     api.add_router("/users", users_router)
+    api.add_router("/saved-views", saved_views_router)
     # Last, so it only answers paths no router claimed: a problem+json 404, not an HTML page.
     api.add_router("", fallback_router)
 

@@ -45,6 +45,7 @@ from peoplebase.contacts.schemas import (
     TagListOut,
     TagOut,
 )
+from peoplebase.segments import services as segments
 
 router = Router(tags=["contacts"])
 tags_router = Router(tags=["tags"])
@@ -61,6 +62,17 @@ def _with_children(contacts: list[Contact]) -> list[Contact]:
 def _filters(request: HttpRequest, params: ContactListParams) -> services.ContactFilters:
     spec = filtering.parse_filters(filtering.filter_params(request.GET))
     return services.ContactFilters(q=params.q, spec=spec)
+
+
+def _filters_and_sort(
+    request: HttpRequest, params: ContactListParams
+) -> tuple[services.ContactFilters, str]:
+    """The list's filters and sort; `?view=<id>` starts from a saved view's (explicit win)."""
+    view, query = segments.open_view(request.auth, request.GET)
+    if view is None:
+        return _filters(request, params), params.sort
+    spec = filtering.parse_filters(segments.list_params(query))
+    return services.ContactFilters(q=query.get("q", ""), spec=spec), query.get("sort", "")
 
 
 def _written(response: HttpResponse, result: services.ContactWriteResult) -> Contact:
@@ -86,10 +98,13 @@ def list_contacts(request: HttpRequest, params: Query[ContactListParams]) -> dic
     single select `cf.<key>=A,B` (any of); multi select `cf.<key>__any=A,B` and
     `cf.<key>__all=A,B`; every type `cf.<key>__empty=true|false`. An unknown parameter, custom
     field or operator, or a bad value, is a 422 naming the parameter.
+
+    `view=<id>` applies a saved view's search, filters and sort (see `/saved-views`); the
+    parameters you give as well replace the view's. Another user's private view is a 404.
     """
-    filters = _filters(request, params)
+    filters, sort = _filters_and_sort(request, params)
     page = services.list_contacts(
-        request.auth, filters, sort=params.sort, cursor=params.cursor, limit=params.limit
+        request.auth, filters, sort=sort, cursor=params.cursor, limit=params.limit
     )
     extra = {}
     if params.include_count:

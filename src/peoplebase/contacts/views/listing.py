@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET
 from peoplebase.companies.models import Company
 from peoplebase.contacts.filtering import (
     ContactFilterSpec,
-    filter_params,
     parse_filters_leniently,
 )
 from peoplebase.contacts.forms import MAX_DATALIST_OPTIONS, tag_name_options
@@ -41,6 +40,8 @@ from peoplebase.core.pagination import Page
 from peoplebase.customfields.models import CustomFieldDefinition, FieldType
 from peoplebase.customfields.services import active_definitions
 from peoplebase.normalize import country_choices
+from peoplebase.segments.services import list_params, open_view
+from peoplebase.segments.views import list_context
 from peoplebase.users.models import User
 from peoplebase.web.views_helpers import domain_errors
 
@@ -245,8 +246,10 @@ def _link_request(spec: ContactFilterSpec, q: str, sort: str) -> SimpleNamespace
 @login_required
 @domain_errors
 def contact_list(request: HttpRequest) -> HttpResponse:
+    current_view, query = open_view(request.user, request.GET)
+    request.GET = query  # an opened saved view's parameters, explicit ones on top
     definitions = active_definitions()
-    spec, problems = parse_filters_leniently(filter_params(request.GET), definitions=definitions)
+    spec, problems = parse_filters_leniently(list_params(request.GET), definitions=definitions)
     form = ContactFilterPanel(
         _panel_data(spec, problems, request),
         definitions=definitions,
@@ -273,7 +276,8 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         "count_cap": COUNT_CAP,
         "filtered": bool(q) or replace(spec, archived=False).is_filtering,
         "archived_only": spec.archived is True,
-        "link_request": _link_request(spec, q, sort),
+        "link_request": (link_request := _link_request(spec, q, sort)),
         "tag_options": tag_name_options(),
     }
+    context.update(list_context(request, definitions, current_view, link_request.GET, sort))
     return render(request, "contacts/contact_list.html", context)

@@ -1,0 +1,1 @@
+"""Bulk actions on many contacts at once, run as resumable background jobs."""

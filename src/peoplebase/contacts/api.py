@@ -108,9 +108,8 @@ def list_contacts(request: HttpRequest, params: Query[ContactListParams]) -> dic
     )
     extra = {}
     if params.include_count:
-        cap = 10_000
-        count = services.count_contacts(request.auth, filters, cap=cap)
-        extra = {"count": count if count <= cap else None, "count_capped": count > cap}
+        count = services.estimate_contacts(request.auth, filters)
+        extra = {"count": count.value, "count_is_estimate": not count.exact}
     _with_children(page.items)
     return page_body(page, **extra)
 

@@ -201,7 +201,7 @@ class ContactListParams(PageParams):
         "first; needs q). Default: relevance when q is given, else name.",
     )
     include_count: bool = Field(
-        False, description="Add `count` (exact up to 10,000; beyond, null and `count_capped`)."
+        False, description="Add `count`: exact up to 1,000, beyond an estimate (see below)."
     )
 
 
@@ -295,8 +295,10 @@ class ContactPageOut(Schema):
     next_cursor: str | None
     prev_cursor: str | None
     count: int | None = Field(None, description="Only with `include_count=true`.")
-    count_capped: bool | None = Field(
-        None, description="Only with `include_count=true`: more than 10,000 match."
+    count_is_estimate: bool | None = Field(
+        None,
+        description="Only with `include_count=true`: `count` is exact up to 1,000 matches and "
+        "an estimate (two significant figures) beyond.",
     )
 
 

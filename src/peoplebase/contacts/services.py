@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from peoplebase.activities.models import ActivityKind
@@ -197,6 +198,73 @@ def _relevance_page(
     if offset > 0:
         page.prev_cursor = encode_offset_cursor(RELEVANCE, max(0, offset - limit))
     return page
+
+
+@dataclass(frozen=True)
+class ContactCount:
+    """How many contacts match: exact, or an estimate shown as "about N"."""
+
+    value: int
+    exact: bool
+
+
+# Up to this many matches are counted exactly (the count stops there, so it stays cheap).
+EXACT_COUNT_LIMIT = 1_000
+SAMPLE_WINDOWS = 8
+SAMPLE_WIDTH = 2_000
+
+
+def estimate_contacts(
+    actor: User, filters: ContactFilters | ContactFilterSpec | None = None
+) -> ContactCount:
+    """Exact when few match; otherwise an estimate that costs the same at any size."""
+    ensure_can_view(actor)
+    queryset = _filtered(actor, filters or ContactFilters())
+    exact = queryset.order_by()[: EXACT_COUNT_LIMIT + 1].count()
+    if exact <= EXACT_COUNT_LIMIT:
+        return ContactCount(exact, exact=True)
+    estimate = _planner_estimate(queryset) if connection.vendor == "postgresql" else None
+    if estimate is None:
+        estimate = _sampled_estimate(queryset)
+    return ContactCount(round_estimate(max(estimate, EXACT_COUNT_LIMIT + 1)), exact=False)
+
+
+def _planner_estimate(queryset: QuerySet[Contact]) -> int | None:
+    try:
+        plan = json.loads(queryset.order_by().explain(format="json"))
+        return int(plan[0]["Plan"]["Plan Rows"])
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+
+
+def _sampled_estimate(queryset: QuerySet[Contact]) -> int:
+    """Share of matches in evenly spread id windows, scaled to the whole id range.
+
+    Each window is walked by primary key with a correlated EXISTS against the filters: SQLite
+    would otherwise drive the count through a filter's index over the whole table.
+    """
+    ids = Contact.objects.values_list("id", flat=True)
+    # Two single-ended lookups: SQLite's min/max shortcut does not apply to MIN and MAX together.
+    low, high = ids.order_by("id").first() or 0, ids.order_by("-id").first() or 0
+    span = high - low + 1
+    width = min(SAMPLE_WIDTH, span)
+    step = max(1, (span - width) // max(1, SAMPLE_WINDOWS - 1))
+    matching = queryset.order_by().filter(pk=OuterRef("pk"))
+    matched = sampled = 0
+    for index in range(SAMPLE_WINDOWS):
+        start = low + index * step
+        window = Contact.objects.filter(id__range=(start, start + width - 1))
+        matched += window.filter(Exists(matching)).count()
+        sampled += width
+    return round(matched / sampled * span) if sampled else 0
+
+
+def round_estimate(value: int) -> int:
+    """Two significant figures: an estimate should not look more precise than it is."""
+    if value < 100:
+        return value
+    magnitude = 10 ** (len(str(value)) - 2)
+    return round(value / magnitude) * magnitude
 
 
 def count_contacts(

@@ -35,7 +35,7 @@ def _panel_owners(context: template.Context) -> list[tuple[str, str]] | None:
 
 @register.inclusion_tag("bulk/_action_bar.html", takes_context=True)
 def bulk_action_bar(context: template.Context) -> dict[str, Any]:
-    """Needs `link_request` (the list's parsed filters), `total` and `count_cap` in context."""
+    """Needs `link_request` (the list's parsed filters), `total`, `count_cap`, `count_exact`."""
     request = context["request"]
     actor = request.user
     params = context["link_request"].GET
@@ -52,6 +52,7 @@ def bulk_action_bar(context: template.Context) -> dict[str, Any]:
         "filters": [(name, params[name]) for name in params if name not in ("q", "sort")],
         "total": context["total"],
         "count_cap": context["count_cap"],
+        "count_exact": context.get("count_exact", True),
         "actions": actions,
         "may_write": may_write,
         "owners": _owner_choices(actor, _panel_owners(context)) if may_write else [],

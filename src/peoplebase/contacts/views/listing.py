@@ -32,7 +32,7 @@ from peoplebase.contacts.services import (
     CONTACT_SORTS,
     RELEVANCE,
     ContactFilters,
-    count_contacts,
+    estimate_contacts,
     list_contacts,
 )
 from peoplebase.core.errors import ValidationFailed
@@ -46,7 +46,6 @@ from peoplebase.users.models import User
 from peoplebase.web.views_helpers import domain_errors
 
 PAGE_SIZE = 50
-COUNT_CAP = 10_000
 DEFAULT_SORT = "name"
 MAX_SEARCH_LENGTH = 200
 PRIMARY_FILTERS = ("q", "status", "owner", "tags_any", "consent_status", "archived")
@@ -266,14 +265,16 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     sort = _sort(request, searching=bool(q))
     page = _page(request, filters, sort)
     prefetch_related_objects(page.items, "tag_links__tag")
+    count = estimate_contacts(request.user, filters)
     context = {
         "title": "Archived contacts" if spec.archived else "Contacts",
         "form": form,
         "page": page,
         "sort": sort,
         "default_sort": DEFAULT_SORT,
-        "total": count_contacts(request.user, filters, cap=COUNT_CAP),
-        "count_cap": COUNT_CAP,
+        "total": count.value,
+        "count_exact": count.exact,
+        "count_cap": count.value,
         "filtered": bool(q) or replace(spec, archived=False).is_filtering,
         "archived_only": spec.archived is True,
         "link_request": (link_request := _link_request(spec, q, sort)),

@@ -44,6 +44,7 @@ from peoplebase.segments.services import list_params, open_view
 from peoplebase.segments.views import list_context
 from peoplebase.users.models import User
 from peoplebase.web.views_helpers import domain_errors
+from peoplebase.web.widgets import LongSelect
 
 PAGE_SIZE = 50
 DEFAULT_SORT = "name"
@@ -92,13 +93,13 @@ class ContactFilterPanel(forms.Form):
     archived = _choice(
         "Archived", [("", "Live contacts"), ("true", "Archived only"), ("any", "Live and archived")]
     )
-    company = forms.ChoiceField(required=False)
+    company = forms.ChoiceField(required=False, widget=LongSelect)
     tags_all = _text("Tagged with all of", list="tag-options")
     tags_none = _text("Tagged with none of", list="tag-options")
     lead_score_min = _text("Lead score from", type="number", min=0, max=100)
     lead_score_max = _text("Lead score to", type="number", min=0, max=100)
     gdpr_basis = _choice("GDPR basis", _choices(GdprBasis.choices, "Any basis"))
-    country = forms.ChoiceField(required=False)
+    country = forms.ChoiceField(required=False, widget=LongSelect)
     role = _choice("Buying role", _choices(BuyingRole.choices, "Any role"))
     seniority = _choice("Seniority", _choices(Seniority.choices, "Any seniority"))
     source = _text("Source")

@@ -202,7 +202,7 @@ def _selection(job: BulkJob) -> QuerySet[Contact]:
     if job.contact_ids is not None:
         return contacts.contact_queryset().filter(pk__in=job.contact_ids)
     spec = parse_filters(job.filters)
-    return contacts._filtered(job.actor, contacts.ContactFilters(q=job.q, spec=spec))
+    return contacts.matching_contacts(job.actor, contacts.ContactFilters(q=job.q, spec=spec))
 
 
 # --- running --------------------------------------------------------------------------------

@@ -148,6 +148,14 @@ def _filtered(actor: User, filters: ContactFilters | ContactFilterSpec) -> Query
     return qs
 
 
+def matching_contacts(
+    actor: User, filters: ContactFilters | ContactFilterSpec | None = None
+) -> QuerySet[Contact]:
+    """Every contact matching `filters` (unordered), for bulk jobs and segments."""
+    ensure_can_view(actor)
+    return _filtered(actor, filters or ContactFilters())
+
+
 def search_ids(q: str) -> list[int]:
     """The best matches for `q`, best first; filters then narrow this bounded set."""
     from peoplebase.search.services import search_contacts

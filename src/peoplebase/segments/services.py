@@ -15,14 +15,13 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
-from peoplebase.contacts.filtering import LIST_PARAMS, apply_filters, filter_params, parse_filters
+from peoplebase.contacts.filtering import LIST_PARAMS, filter_params, parse_filters
 from peoplebase.contacts.models import Contact
 from peoplebase.contacts.services import (
     CONTACT_SORTS,
     RELEVANCE,
     ContactFilters,
-    contact_queryset,
-    search_ids,
+    matching_contacts,
 )
 from peoplebase.core.errors import ErrorCollector, Forbidden, NotFound, ValidationFailed
 from peoplebase.core.lookups import parse_id
@@ -233,9 +232,7 @@ def contacts_in_view(actor: User, view: SavedView) -> QuerySet[Contact]:
 
     With search text the set is the search's best matches (bounded, as on the list page)."""
     filters, sort, _columns = resolve_view(actor, view)
-    qs = apply_filters(contact_queryset(), filters.resolved_spec(), actor)
-    if filters.q:
-        qs = qs.filter(pk__in=search_ids(filters.q))
+    qs = matching_contacts(actor, filters)
     order = CONTACT_SORTS.get(sort or "name")
     if order is None:
         return qs.order_by("pk")

@@ -35,6 +35,9 @@ Row = dict[str, Any]  # column attname -> value; absent columns take the field's
 
 HISTORY_DAYS = 540
 COMPANY_EVERY = 20  # one account per this many contacts
+# A contact is created up to this long before its activity, so creation dates spread over two
+# years as in a workspace that has grown, rather than all sharing the moment of seeding.
+CREATED_BEFORE_ACTIVITY_MINUTES = 180 * 24 * 60
 # (country prefix, area, free digits): every number in the range is valid for its country
 # (tests/demo/test_bench_seed.py samples them), and each contact id maps to its own number.
 PHONE_RANGES = {
@@ -54,6 +57,8 @@ PHONE_RANGES = {
     "AU": ("+61", "29", 7),
 }
 SCATTER = 7_919  # a prime: consecutive ids land far apart in a number range
+TEAM_SIZE = 12  # reps created to own records when the workspace has no active user
+UNOWNED_EVERY = 10  # one record in this many has no owner
 CUSTOM_FIELDS = (
     ("budget", "Budget", "number", []),
     ("renewal_date", "Renewal date", "date", []),
@@ -293,7 +298,7 @@ class Seeder:
         self.counts = Counts()
         self.contact_type_id = ContentType.objects.get_for_model(m.Contact).pk
         self.company_type_id = ContentType.objects.get_for_model(m.Company).pk
-        self.owner_ids = list(m.User.objects.filter(is_active=True).values_list("pk", flat=True))
+        self.owner_ids = self._team()
         self.tag_ids = self._tags()
         self._custom_fields()
         self.companies: list[CompanyRef] = []
@@ -317,10 +322,24 @@ class Seeder:
                 },
             )
 
-    def _owner(self) -> int | None:
-        if self.owner_ids and self.rng.random() < 0.9:
-            return self.rng.choice(self.owner_ids)
-        return None
+    def _team(self) -> list[int]:
+        """Active users' ids; an empty workspace first gets a team of reps to own records."""
+        users = models().User.objects
+        if not users.filter(is_active=True).exists():
+            for number in range(1, TEAM_SIZE + 1):
+                users.create_user(
+                    f"rep{number:02}@bench.example",
+                    role="rep",
+                    first_name="Rep",
+                    last_name=f"{number:02}",
+                )
+        return sorted(users.filter(is_active=True).values_list("pk", flat=True))
+
+    def _owner(self, key: int) -> int | None:
+        """An owner picked from the record's id (not the random stream), none for one in ten."""
+        if not self.owner_ids or key % UNOWNED_EVERY == 0:
+            return None
+        return self.owner_ids[(key * SCATTER) % len(self.owner_ids)]
 
     def _audit(self, content_type_id: int, pk: int, label: str, changes: Row) -> Row:
         return {
@@ -378,7 +397,7 @@ class Seeder:
             "country": country.code,
             "city": rng.choice(country.cities)[0],
             "lifecycle": "customer" if rng.random() < 0.4 else "lead",
-            "owner_id": self._owner(),
+            "owner_id": self._owner(pk),
             "created_at": self.now,
             "updated_at": self.now,
         }
@@ -434,13 +453,15 @@ class Seeder:
             "status": status,
             "lead_score": rng.randrange(0, 101),
             "source": rng.choice(SOURCES),
-            "owner_id": self._owner(),
+            "owner_id": self._owner(pk),
             "custom_fields": self._custom_values(),
             "country": person.country.code,
             "consent_status": rng.choice(CONSENT),
             "last_activity_at": activity["occurred_at"],
             "last_contacted_at": activity["occurred_at"] if activity["kind"] in OUTREACH else None,
-            "created_at": now,
+            # From the id, not the random stream: the rest of the data stays as it was.
+            "created_at": activity["occurred_at"]
+            - dt.timedelta(minutes=(pk * SCATTER) % CREATED_BEFORE_ACTIVITY_MINUTES),
             "updated_at": now,
         }
         rows[m.Contact].append(contact)
@@ -484,7 +505,7 @@ class Seeder:
             "kind": kind,
             "contact_id": contact_id,
             "company_id": company.pk if company else None,
-            "actor_id": self._owner() if kind in OUTREACH or kind == "note" else None,
+            "actor_id": self._owner(contact_id) if kind in OUTREACH or kind == "note" else None,
             "occurred_at": self.now - dt.timedelta(minutes=minutes_ago),
             "subject": subject,
             "body": body,

@@ -64,10 +64,15 @@ def test_seeded_rows_keep_the_service_invariants(bench: ModuleType) -> None:
         )
         (activity,) = contact.activities.all()
         assert contact.last_activity_at == activity.occurred_at
+        assert contact.created_at <= activity.occurred_at
         assert (contact.last_contacted_at is not None) == (activity.kind in OUTREACH_KINDS)
         values = contact.custom_fields
         assert clean_values(values, creating=False, definitions=definitions) == values
     assert ContactTag.objects.exists()
+    creation_days = {c.date() for c in Contact.objects.values_list("created_at", flat=True)}
+    assert len(creation_days) > 30, "creation dates spread over time"
+    owned = Contact.objects.filter(owner__isnull=False).count()
+    assert 100 <= owned < 120, "nine in ten contacts have an owner from the seeded team"
     contact_type = ContentType.objects.get_for_model(Contact)
     audited = AuditEntry.objects.filter(content_type=contact_type, action="create")
     assert audited.count() == 120

@@ -44,7 +44,7 @@ from peoplebase.segments.services import list_params, open_view
 from peoplebase.segments.views import list_context
 from peoplebase.users.models import User
 from peoplebase.web.views_helpers import domain_errors
-from peoplebase.web.widgets import LongSelect
+from peoplebase.web.widgets import QuickSelect, QuickSelectMultiple, QuickTextInput
 
 PAGE_SIZE = 50
 DEFAULT_SORT = "name"
@@ -60,11 +60,11 @@ def _choices(choices: list[tuple[str, str]], blank: str) -> list[tuple[str, str]
 
 
 def _text(label: str, **attrs: Any) -> forms.CharField:
-    return forms.CharField(required=False, label=label, widget=forms.TextInput(attrs=attrs))
+    return forms.CharField(required=False, label=label, widget=QuickTextInput(attrs=attrs))
 
 
 def _choice(label: str, choices: list[tuple[str, str]]) -> forms.ChoiceField:
-    return forms.ChoiceField(required=False, label=label, choices=choices)
+    return forms.ChoiceField(required=False, label=label, choices=choices, widget=QuickSelect)
 
 
 def _date(label: str) -> forms.CharField:
@@ -80,26 +80,26 @@ class ContactFilterPanel(forms.Form):
         required=False,
         max_length=MAX_SEARCH_LENGTH,
         label="Search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name or email"}),
+        widget=QuickTextInput(attrs={"type": "search", "placeholder": "Name or email"}),
     )
     status = forms.MultipleChoiceField(
         required=False,
         choices=ContactStatus.choices,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=QuickSelectMultiple(attrs={"size": 4}),
     )
-    owner = forms.ChoiceField(required=False)
+    owner = forms.ChoiceField(required=False, widget=QuickSelect)
     tags_any = _text("Tagged with any of", list="tag-options")
     consent_status = _choice("Consent", _choices(ConsentStatus.choices, "Any consent"))
     archived = _choice(
         "Archived", [("", "Live contacts"), ("true", "Archived only"), ("any", "Live and archived")]
     )
-    company = forms.ChoiceField(required=False, widget=LongSelect)
+    company = forms.ChoiceField(required=False, widget=QuickSelect)
     tags_all = _text("Tagged with all of", list="tag-options")
     tags_none = _text("Tagged with none of", list="tag-options")
     lead_score_min = _text("Lead score from", type="number", min=0, max=100)
     lead_score_max = _text("Lead score to", type="number", min=0, max=100)
     gdpr_basis = _choice("GDPR basis", _choices(GdprBasis.choices, "Any basis"))
-    country = forms.ChoiceField(required=False, widget=LongSelect)
+    country = forms.ChoiceField(required=False, widget=QuickSelect)
     role = _choice("Buying role", _choices(BuyingRole.choices, "Any role"))
     seniority = _choice("Seniority", _choices(Seniority.choices, "Any seniority"))
     source = _text("Source")

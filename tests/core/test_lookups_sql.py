@@ -31,5 +31,5 @@ def test_contact_list_seeks_into_the_name_index(alice):
     sort = CONTACT_SORTS["name"]
     query = _filtered(alice, ContactFilters()).order_by(*ordering(sort))[:51]
     plan = query.explain()
-    assert "contact_name_idx (is_archived=?)" in plan
+    assert "contact_list_name_idx (is_archived=?)" in plan
     assert "TEMP B-TREE" not in plan

@@ -580,6 +580,9 @@ def main(argv: list[str] | None = None) -> int:
         from peoplebase.search.services import rebuild_index
 
         stats["index_seconds"] = rebuild_index(batch=args.batch).seconds
+    from peoplebase.core.dbstats import refresh_planner_statistics
+
+    stats["analyze_seconds"] = refresh_planner_statistics()
     stats["data_dir"] = data_dir
     print(json.dumps(stats))
     return 0

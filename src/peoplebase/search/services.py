@@ -13,6 +13,7 @@ from django.db.models import F
 from rapidfuzz.distance import OSA
 
 from peoplebase.contacts.models import Contact, ContactEmail, ContactPhone, ContactTag
+from peoplebase.core.dbstats import refresh_planner_statistics
 from peoplebase.search.documents import (
     TYPO_MIN_LENGTH,
     ParsedQuery,
@@ -177,6 +178,8 @@ def rebuild_index(
                 progress(done, total)
         remember_name_terms(terms)
         engine.finish_rebuild(cursor)
+    # A rebuilt index is a bulk write like any other: the planner needs its new shape.
+    refresh_planner_statistics()
     return RebuildResult(contacts=done, seconds=round(time.perf_counter() - started, 2))
 
 

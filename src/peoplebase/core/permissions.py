@@ -68,3 +68,25 @@ def ensure_can_assign_owner(actor: User | None, owner: Any) -> None:
 def ensure_can_administer(actor: User | None) -> None:
     if not can_administer(actor):
         raise Forbidden("Only admins may change workspace settings, users and custom fields.")
+
+
+# Personal-data requests (GDPR access and erasure) reveal or destroy everything about a person,
+# so they are not part of editing: admins may, and managers an admin has named data protection
+# officers (the `compliance.handle_personal_data` permission). Reps and read-only users never.
+PERSONAL_DATA_PERMISSION = "compliance.handle_personal_data"
+
+
+def can_handle_personal_data(actor: User | None) -> bool:
+    if not _is_active(actor):
+        return False
+    assert actor is not None
+    if actor.is_admin:
+        return True
+    return actor.role == "manager" and actor.has_perm(PERSONAL_DATA_PERMISSION)
+
+
+def ensure_can_handle_personal_data(actor: User | None) -> None:
+    if not can_handle_personal_data(actor):
+        raise Forbidden(
+            "Only admins and data protection officers may export or erase a person's data."
+        )

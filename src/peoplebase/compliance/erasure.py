@@ -1,0 +1,396 @@
+"""Right to erasure: remove a person's personal data from every place Peoplebase keeps it.
+
+The walk has four layers, each catching what the one before cannot know about:
+
+1. the relation walker (`contact_relations()`): rows that cascade with the contact are deleted;
+   rows that survive it (a converted lead, the audit trail) have the person's values scrubbed;
+2. the search index, which lives in vendor tables outside the ORM;
+3. a final sweep over every text and JSON column of every installed model (ORM filters only)
+   for the person's email addresses and phone numbers, so rows with no link to the contact
+   (an invalid import row with its raw cells, a saved view searching the address, a bulk job)
+   are cleaned too;
+4. files kept under the data directory (`exports/`, `imports/`): records naming the person are
+   dropped, other text is redacted, unreadable files that contain them are deleted.
+
+The `ErasureLog` row says who erased which contact id, when and why, and how many rows of each
+model were touched; it never holds an erased value.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Q
+from django.db.models.deletion import ProtectedError
+
+from peoplebase.compliance import files
+from peoplebase.compliance.models import ErasureLog, SuppressionEntry, SuppressionSource
+from peoplebase.compliance.suppression import email_hash
+from peoplebase.contacts.models import Contact, ContactEmail, ContactPhone
+from peoplebase.contacts.relations import contact_relations
+from peoplebase.core.errors import Conflict, ValidationFailed
+from peoplebase.core.permissions import ensure_can_handle_personal_data
+from peoplebase.search.services import unindex_contacts
+from peoplebase.users.models import User
+
+REDACTED = "[erased]"
+REASON_MAX = 500
+# Shorter values are too common to scrub from free text without destroying other data.
+MIN_NEEDLE = 5
+# Staff accounts are not data subjects of the CRM: erasing one is a different operation.
+SWEEP_SKIP = frozenset({"users.User", "contenttypes.ContentType", "sessions.Session"})
+TEXT_FIELDS = (models.CharField, models.TextField)
+
+
+@dataclass
+class Identifiers:
+    """What identifies the person, lower-cased: searched for everywhere, then forgotten."""
+
+    emails: set[str] = field(default_factory=set)
+    phones: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
+    shared_phones: int = 0
+
+    @property
+    def contact_values(self) -> list[str]:
+        """Emails and phones, longest first so an address is replaced before its parts."""
+        return _longest_first(self.emails | self.phones)
+
+    @property
+    def all_values(self) -> list[str]:
+        return _longest_first(self.emails | self.phones | self.names)
+
+
+def _longest_first(values: Iterable[str]) -> list[str]:
+    return sorted({v for v in values if len(v) >= MIN_NEEDLE}, key=lambda v: (-len(v), v))
+
+
+# --- the service ------------------------------------------------------------------------------
+
+
+def erase_contact(
+    actor: User | None, contact: Contact, *, reason: str, suppress: bool
+) -> ErasureLog:
+    """Erase `contact` and every trace of their email addresses and phone numbers."""
+    ensure_can_handle_personal_data(actor)
+    reason = _clean_reason(reason)
+    started = time.perf_counter()
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().get(pk=contact.pk)
+        ids = collect_identifiers(contact)
+        _ensure_erasable(contact, ids)
+        counts: Counter[str] = Counter()
+        with _secure_delete():
+            _scrub_surviving_relations(contact, ids, counts)
+            unindex_contacts([contact.pk])
+            _purge_search_leftovers()
+            counts.update(_delete_contact(contact))
+            counts.update(sweep_values(ids.contact_values))
+        log = ErasureLog.objects.create(
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_label=getattr(actor, "email", "") or "",
+            contact_id=contact.pk,
+            reason=scrub_text(reason, ids.all_values),
+        )
+        log.suppressed = _suppress(actor, log, ids.emails) if suppress else 0
+    # Files change only once the database work is committed: a failed erasure leaves both.
+    counts.update(files.scrub_data_files(ids.contact_values, _file_names(ids)))
+    if ids.shared_phones:
+        counts["kept.phones_shared_with_other_contacts"] = ids.shared_phones
+    log.counts = dict(sorted(counts.items()))
+    log.seconds = round(time.perf_counter() - started, 3)
+    log.save(update_fields=["counts", "seconds", "suppressed"])
+    return log
+
+
+def _clean_reason(reason: Any) -> str:
+    text = str(reason or "").strip()
+    if not text:
+        raise ValidationFailed.single("reason", "Say why the data is erased (e.g. the request).")
+    if len(text) > REASON_MAX:
+        raise ValidationFailed.single("reason", f"Keep the reason under {REASON_MAX} characters.")
+    return text
+
+
+def collect_identifiers(contact: Contact) -> Identifiers:
+    ids = Identifiers()
+    for email, original in contact.emails.values_list("email", "original"):
+        ids.emails.update(v.strip().lower() for v in (email, original) if v.strip())
+    if contact.email:
+        ids.emails.add(contact.email.lower())
+    phones: set[str] = set()
+    for number, original in contact.phones.values_list("number", "original"):
+        phones.update(v.strip() for v in (number, original) if v.strip())
+    if contact.phone:
+        phones.add(contact.phone)
+    # A phone another contact also carries (a shared office or family line) is theirs too.
+    shared = set(
+        ContactPhone.objects.exclude(contact=contact)
+        .filter(number__in=contact.phones.values_list("number", flat=True))
+        .values_list("number", flat=True)
+    )
+    ids.shared_phones = len(shared)
+    for phone in phones - shared:
+        ids.phones.add(phone.lower())
+        digits = re.sub(r"\D", "", phone)
+        if phone.startswith("+") and len(digits) >= 8:
+            ids.phones.add(digits)
+    full = " ".join(p for p in (contact.first_name, contact.last_name) if p)
+    ids.names.update(n.strip().lower() for n in (contact.full_name, full) if n.strip())
+    return ids
+
+
+def _ensure_erasable(contact: Contact, ids: Identifiers) -> None:
+    """Refuse when an address also identifies another record: erasing it would gut that one."""
+    others = sorted(
+        set(
+            ContactEmail.objects.exclude(contact=contact)
+            .filter(email__in=contact.emails.values_list("email", flat=True))
+            .values_list("contact_id", flat=True)
+        )
+    )
+    if others:
+        listed = ", ".join(f"#{pk}" for pk in others[:10])
+        raise Conflict(
+            f"Contact {listed} also carries this person's email address: erase or merge "
+            "that record first (it is probably the same person).",
+            contact_ids=others,
+        )
+    emails = [e for e in ids.emails if "@" in e]
+    if emails and User.objects.filter(email__in=emails).exists():
+        raise Conflict(
+            "A Peoplebase user account has this person's email address; change or remove "
+            "that account first (accounts are not erased with contacts)."
+        )
+
+
+# --- layer 1: relations -----------------------------------------------------------------------
+
+
+def _scrub_surviving_relations(contact: Contact, ids: Identifiers, counts: Counter[str]) -> None:
+    """Rows that outlive the contact lose the person's values; cascading rows go with it."""
+    content_type = ContentType.objects.get_for_model(Contact)
+    for relation in contact_relations():
+        model = relation.model
+        manager = model._base_manager
+        if relation.kind == "generic":
+            rows = manager.filter(content_type=content_type, **{relation.field_name: contact.pk})
+            counts[model._meta.label] += _redact_rows(rows, ids.all_values, whole_json=True)
+        elif relation.kind in ("fk", "o2o") and _survives_delete(model, relation.field_name):
+            if model is Contact:
+                continue  # another record (a job change): the delete only unlinks it
+            rows = manager.filter(**{relation.field_name: contact})
+            counts[model._meta.label] += _redact_rows(rows, ids.all_values, whole_json=False)
+
+
+def _survives_delete(model: type[models.Model], field_name: str) -> bool:
+    remote = model._meta.get_field(field_name)
+    return getattr(remote.remote_field, "on_delete", None) is not models.CASCADE
+
+
+def _redact_rows(rows: models.QuerySet[Any], values: list[str], *, whole_json: bool) -> int:
+    """Scrub text fields of `rows`; `whole_json` blanks every JSON value (field history)."""
+    model = rows.model
+    text_fields = _text_fields(model)
+    json_fields = [f for f in model._meta.concrete_fields if isinstance(f, models.JSONField)]
+    changed = 0
+    for row in rows.iterator(chunk_size=500):
+        updates: dict[str, Any] = {}
+        for f in text_fields:
+            _maybe_update(updates, f, getattr(row, f.attname), scrub_text, values)
+        for f in json_fields:
+            scrub = redact_json_values if whole_json else scrub_json
+            _maybe_update(updates, f, getattr(row, f.attname), scrub, values)
+        if updates:
+            _save_updates(model, row.pk, updates)
+            changed += 1
+    return changed
+
+
+def _maybe_update(updates: dict[str, Any], f: Any, value: Any, scrub: Any, values: list) -> None:
+    if value in (None, "", {}, []):
+        return
+    new = scrub(value, values)
+    if new != value:
+        updates[f.attname] = new
+
+
+def _save_updates(model: type[models.Model], pk: Any, updates: dict[str, Any]) -> None:
+    """Update one row; a unique column that would clash gets a distinct redaction instead."""
+    manager = model._base_manager
+    try:
+        with transaction.atomic():
+            manager.filter(pk=pk).update(**updates)
+    except IntegrityError:
+        distinct = {
+            k: (f"{REDACTED} {pk}" if isinstance(v, str) else v) for k, v in updates.items()
+        }
+        manager.filter(pk=pk).update(**distinct)
+
+
+def _delete_contact(contact: Contact) -> dict[str, int]:
+    try:
+        _total, per_model = contact.delete()
+    except ProtectedError as exc:
+        blockers = sorted({obj._meta.verbose_name for obj in exc.protected_objects})
+        raise Conflict(f"Records still depend on this contact: {', '.join(blockers)}.") from exc
+    return {label: n for label, n in per_model.items() if n}
+
+
+# --- layer 2: search index --------------------------------------------------------------------
+
+
+def _purge_search_leftovers() -> None:
+    """FTS5 keeps deleted tokens in older index segments until a merge: merge them all now."""
+    if connection.vendor == "sqlite":
+        from peoplebase.search.engines import SqliteEngine
+
+        table = SqliteEngine.table
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")  # noqa: S608
+
+
+@contextmanager
+def _secure_delete() -> Iterator[None]:
+    """On SQLite, overwrite deleted content with zeros so it does not linger in free pages."""
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete = ON")
+    try:
+        yield
+    finally:
+        if sqlite:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA secure_delete = OFF")
+
+
+# --- layer 3: the final sweep -----------------------------------------------------------------
+
+
+def _text_fields(model: type[models.Model]) -> list[Any]:
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if isinstance(f, TEXT_FIELDS) and not f.primary_key and not f.is_relation
+    ]
+
+
+def sweepable_models() -> list[type[models.Model]]:
+    """Every installed model with a table of its own (proxies and unmanaged ones left out)."""
+    return [
+        m
+        for m in apps.get_models()
+        if m._meta.managed and not m._meta.proxy and m._meta.label not in SWEEP_SKIP
+    ]
+
+
+def value_query(model: type[models.Model], values: list[str]) -> Q | None:
+    """An OR of case-insensitive substring filters for `values` over the model's text columns.
+
+    JSON is matched on its text; on SQLite non-ASCII characters are stored escaped (\\u00e9),
+    so the escaped spelling is searched for as well.
+    """
+    query = Q()
+    for f in model._meta.concrete_fields:
+        if f.primary_key or f.is_relation:
+            continue
+        if isinstance(f, models.JSONField):
+            spellings = {s for v in values for s in (v, _json_escaped(v))}
+        elif isinstance(f, TEXT_FIELDS):
+            limit = getattr(f, "max_length", None) or 10**9
+            spellings = {v for v in values if len(v) <= limit}
+        else:
+            continue
+        for spelling in sorted(spellings):
+            query |= Q(**{f"{f.name}__icontains": spelling})
+    return query or None
+
+
+def _json_escaped(value: str) -> str:
+    return value.encode("ascii", "backslashreplace").decode().replace("\\x", "\\u00")
+
+
+def sweep_values(values: list[str]) -> Counter[str]:
+    """Scrub `values` from every text and JSON column of every model; rows changed per model."""
+    counts: Counter[str] = Counter()
+    if not values:
+        return counts
+    for model in sweepable_models():
+        query = value_query(model, values)
+        if query is None:
+            continue
+        rows = model._base_manager.filter(query).order_by()
+        changed = _redact_rows(rows, values, whole_json=False)
+        if changed:
+            counts[f"sweep.{model._meta.label}"] += changed
+    return counts
+
+
+# --- scrubbing values -------------------------------------------------------------------------
+
+
+def _pattern(values: list[str]) -> re.Pattern[str] | None:
+    if not values:
+        return None
+    return re.compile("|".join(re.escape(v) for v in values), re.IGNORECASE)
+
+
+def scrub_text(text: str, values: list[str]) -> str:
+    pattern = _pattern(values)
+    if pattern is None or not isinstance(text, str):
+        return text
+    return pattern.sub(REDACTED, text)
+
+
+def scrub_json(value: Any, values: list[str]) -> Any:
+    """Replace `values` inside every string of a JSON value, keys included."""
+    if isinstance(value, str):
+        return scrub_text(value, values)
+    if isinstance(value, list):
+        return [scrub_json(v, values) for v in value]
+    if isinstance(value, dict):
+        return {scrub_text(str(k), values): scrub_json(v, values) for k, v in value.items()}
+    return value
+
+
+def redact_json_values(value: Any, values: list[str]) -> Any:
+    """Keep the shape (which fields changed) and drop every value: field history of the person."""
+    if isinstance(value, dict):
+        return {scrub_text(str(k), values): redact_json_values(v, values) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact_json_values(v, values) for v in value]
+    return None if value is None else REDACTED
+
+
+# --- suppression and files --------------------------------------------------------------------
+
+
+def _suppress(actor: User | None, log: ErasureLog, emails: set[str]) -> int:
+    added = 0
+    for digest in sorted({email_hash(e) for e in emails if "@" in e}):
+        if SuppressionEntry.objects.filter(email_hash=digest, lifted_at__isnull=True).exists():
+            continue
+        SuppressionEntry.objects.create(
+            email_hash=digest,
+            source=SuppressionSource.ERASURE,
+            erasure=log,
+            created_by=actor if getattr(actor, "pk", None) else None,
+            created_by_label=getattr(actor, "email", "") or "",
+        )
+        added += 1
+    return added
+
+
+def _file_names(ids: Identifiers) -> list[str]:
+    # Names identify a line in an export only together with the rest; single words do not.
+    return _longest_first(n for n in ids.names if " " in n)

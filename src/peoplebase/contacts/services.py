@@ -14,6 +14,7 @@ from peoplebase.activities.models import ActivityKind
 from peoplebase.activities.services import log_activity
 from peoplebase.audit.services import AuditAction, diff, record_change, to_json_value
 from peoplebase.companies.models import Company
+from peoplebase.compliance.suppression import SUPPRESSED_MESSAGE, suppressed_emails
 from peoplebase.contacts.cleaning import (
     SCALAR_FIELDS,
     CleanContact,
@@ -390,6 +391,20 @@ def _check_identity(clean: CleanContact, instance: Contact | None, errors: Error
         errors.add("full_name", "Give at least a name or an email address.")
 
 
+def _check_suppression(
+    clean: CleanContact, instance: Contact | None, errors: ErrorCollector
+) -> None:
+    """Refuse addresses erased at a person's request (GDPR suppression list)."""
+    if not clean.emails:
+        return
+    # Addresses the contact already carries stay editable; only new ones are checked.
+    kept = set(instance.emails.values_list("email", flat=True)) if instance else set()
+    blocked = suppressed_emails(e.email for e in clean.emails if e.email not in kept)
+    for index, item in enumerate(clean.emails):
+        if item.email in blocked:
+            errors.add(f"emails.{index}.email", SUPPRESSED_MESSAGE)
+
+
 def duplicate_candidates_for(
     clean: CleanContact, company: Company | None, exclude_id: int | None = None
 ) -> list[DuplicateCandidate]:
@@ -428,6 +443,7 @@ def create_contact(
     clean = clean_contact_input(data, instance=None, region=workspace_phone_region(), errors=errors)
     relations = _resolve_relations(actor, data, errors)
     _check_identity(clean, None, errors)
+    _check_suppression(clean, None, errors)
     errors.raise_if_any()
     relations.setdefault("owner", actor)
     ensure_can_assign_owner(actor, relations["owner"])
@@ -475,6 +491,7 @@ def update_contact(
     )
     relations = _resolve_relations(actor, data, errors)
     _check_identity(clean, contact, errors)
+    _check_suppression(clean, contact, errors)
     errors.raise_if_any()
     if "owner" in relations and relations["owner"] != contact.owner:
         ensure_can_assign_owner(actor, relations["owner"])

@@ -32,6 +32,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.db.models.deletion import ProtectedError
 
+from peoplebase.audit.models import AuditEntry
 from peoplebase.compliance import files
 from peoplebase.compliance.models import ErasureLog, SuppressionEntry, SuppressionSource
 from peoplebase.compliance.suppression import email_hash
@@ -86,6 +87,7 @@ def erase_contact(
     started = time.perf_counter()
     with transaction.atomic():
         contact = Contact.objects.select_for_update().get(pk=contact.pk)
+        contact_id = contact.pk  # delete() forgets it
         ids = collect_identifiers(contact)
         _ensure_erasable(contact, ids)
         counts: Counter[str] = Counter()
@@ -98,7 +100,7 @@ def erase_contact(
         log = ErasureLog.objects.create(
             actor=actor if getattr(actor, "pk", None) else None,
             actor_label=getattr(actor, "email", "") or "",
-            contact_id=contact.pk,
+            contact_id=contact_id,
             reason=scrub_text(reason, ids.all_values),
         )
         log.suppressed = _suppress(actor, log, ids.emails) if suppress else 0
@@ -127,7 +129,15 @@ def collect_identifiers(contact: Contact) -> Identifiers:
         ids.emails.update(v.strip().lower() for v in (email, original) if v.strip())
     if contact.email:
         ids.emails.add(contact.email.lower())
-    phones: set[str] = set()
+    past_emails, past_phones = _past_values(contact)
+    # An address the person gave up may since belong to someone else: then it is theirs.
+    taken = set(
+        ContactEmail.objects.exclude(contact=contact)
+        .filter(email__in=past_emails)
+        .values_list("email", flat=True)
+    )
+    ids.emails.update(e.lower() for e in past_emails - taken)
+    phones: set[str] = set(past_phones)
     for number, original in contact.phones.values_list("number", "original"):
         phones.update(v.strip() for v in (number, original) if v.strip())
     if contact.phone:
@@ -135,7 +145,7 @@ def collect_identifiers(contact: Contact) -> Identifiers:
     # A phone another contact also carries (a shared office or family line) is theirs too.
     shared = set(
         ContactPhone.objects.exclude(contact=contact)
-        .filter(number__in=contact.phones.values_list("number", flat=True))
+        .filter(number__in=phones)
         .values_list("number", flat=True)
     )
     ids.shared_phones = len(shared)
@@ -147,6 +157,21 @@ def collect_identifiers(contact: Contact) -> Identifiers:
     full = " ".join(p for p in (contact.first_name, contact.last_name) if p)
     ids.names.update(n.strip().lower() for n in (contact.full_name, full) if n.strip())
     return ids
+
+
+def _past_values(contact: Contact) -> tuple[set[str], set[str]]:
+    """Emails and phones the field history says the contact once had."""
+    emails: set[str] = set()
+    phones: set[str] = set()
+    entries = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Contact), object_id=contact.pk
+    ).values_list("changes", flat=True)
+    for changes in entries:
+        for key, target in (("emails", emails), ("phones", phones)):
+            for side in (changes or {}).get(key) or []:
+                if isinstance(side, list):
+                    target.update(str(v).strip() for v in side if str(v).strip())
+    return emails, phones
 
 
 def _ensure_erasable(contact: Contact, ids: Identifiers) -> None:

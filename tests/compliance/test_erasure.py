@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 
 from peoplebase.activities.models import Activity
@@ -51,7 +52,7 @@ def test_erasure_leaves_no_trace_in_database_or_files(
     seeded_person: dict[str, Any], admin: Any
 ) -> None:
     jane = seeded_person["contact"]
-    log = erase_contact(admin, jane, reason=f"Request from {EMAIL}", suppress=False)
+    erase_contact(admin, jane, reason=f"Request from {EMAIL}", suppress=False)
 
     assert traces_in_database(VALUES) == []
     assert traces_in_files(VALUES) == []
@@ -79,8 +80,6 @@ def _only_redactions(value: Any) -> bool:
 
 
 def log_dir(seeded: dict[str, Any]) -> str:
-    from django.conf import settings
-
     return str(settings.DATA_DIR)
 
 

@@ -16,6 +16,7 @@ from peoplebase.activities.services import log_activity
 from peoplebase.bulk.models import BulkJob
 from peoplebase.contacts.services import update_contact
 from peoplebase.segments.models import SavedView
+from tests.api.conftest import api_as  # noqa: F401 (a fixture)
 
 EMAIL = "Jane.Erased@Example.org"
 OLD_EMAIL = "jane.old@example.org"

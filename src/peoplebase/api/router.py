@@ -104,6 +104,7 @@ def _register_routers() -> None:
     from peoplebase.bulk.api import contacts_bulk_router, jobs_router
     from peoplebase.companies.api import account_relations_router
     from peoplebase.companies.api import router as companies_router
+    from peoplebase.compliance.api import router as gdpr_router
     from peoplebase.contacts.api import router as contacts_router
     from peoplebase.contacts.api import tags_router
     from peoplebase.customfields.api import router as custom_fields_router
@@ -122,6 +123,7 @@ def _register_routers() -> None:
     api.add_router("/notes", notes_router)
     api.add_router("/users", users_router)
     api.add_router("/saved-views", saved_views_router)
+    api.add_router("/gdpr", gdpr_router)
     # Last, so it only answers paths no router claimed: a problem+json 404, not an HTML page.
     api.add_router("", fallback_router)
 

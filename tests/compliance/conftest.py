@@ -17,6 +17,7 @@ from peoplebase.bulk.models import BulkJob
 from peoplebase.contacts.services import update_contact
 from peoplebase.segments.models import SavedView
 from tests.api.conftest import api_as  # noqa: F401 (a fixture)
+from tests.cli.conftest import run_cli  # noqa: F401 (a fixture)
 
 EMAIL = "Jane.Erased@Example.org"
 OLD_EMAIL = "jane.old@example.org"

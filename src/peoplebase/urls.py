@@ -13,4 +13,6 @@ urlpatterns = [
     path("leads/", include("peoplebase.leads.urls")),
     path("settings/", include("peoplebase.users.urls")),
     path("api/v1/", api.urls),
+    # GDPR pages live beside the contact and settings pages they belong to.
+    path("", include("peoplebase.compliance.urls")),
 ]

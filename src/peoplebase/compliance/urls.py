@@ -8,9 +8,7 @@ urlpatterns = [
     path("contacts/<int:contact_id>/export-data/", views.contact_export, name="contact_export"),
     path("contacts/<int:contact_id>/erase/", views.contact_erase, name="contact_erase"),
     path("settings/compliance/", views.compliance_settings, name="settings"),
-    path(
-        "settings/compliance/suppressions/", views.suppression_add, name="suppression_add"
-    ),
+    path("settings/compliance/suppressions/", views.suppression_add, name="suppression_add"),
     path(
         "settings/compliance/suppressions/lift/",
         views.suppression_lift,

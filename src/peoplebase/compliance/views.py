@@ -55,7 +55,7 @@ def contact_erase(request: HttpRequest, contact_id: int) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             messages.success(
-                request, f"Erased contact #{log.contact_id}; the erasure log keeps no personal data."
+                request, f"Erased contact #{log.contact_id}; the log keeps no personal data."
             )
             return redirect("compliance:settings")
     return render(

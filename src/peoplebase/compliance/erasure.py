@@ -108,7 +108,7 @@ def erase_contact(
     counts.update(files.scrub_data_files(ids.contact_values, _file_names(ids)))
     if ids.shared_phones:
         counts["kept.phones_shared_with_other_contacts"] = ids.shared_phones
-    log.counts = dict(sorted(counts.items()))
+    log.counts = {k: v for k, v in sorted(counts.items()) if v}
     log.seconds = round(time.perf_counter() - started, 3)
     log.save(update_fields=["counts", "seconds", "suppressed"])
     return log

@@ -336,16 +336,8 @@ def value_query(model: type[models.Model], values: list[str]) -> Q | None:
             spellings = {v for v in values if len(v) <= limit}
         else:
             continue
-        if not spellings:
-            continue
-        if connection.vendor == "postgresql":
-            # One case-insensitive regular expression reads each value once, not once per
-            # value; the alternatives are escaped, so input never becomes pattern syntax.
-            pattern = "|".join(re.escape(s) for s in sorted(spellings))
-            query |= Q(**{f"{f.name}__iregex": pattern})
-        else:
-            for spelling in sorted(spellings):
-                query |= Q(**{f"{f.name}__icontains": spelling})
+        for spelling in sorted(spellings):
+            query |= Q(**{f"{f.name}__icontains": spelling})
     return query or None
 
 

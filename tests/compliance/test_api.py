@@ -54,7 +54,13 @@ def test_erase_over_the_api(api_as: Any, admin: Any, seeded_person: Any) -> None
 
 
 @pytest.mark.parametrize(
-    ("body", "field"), [({}, None), ({"reason": ""}, "reason"), ({"reason": 5}, None)]
+    ("body", "field"),
+    [
+        ({}, None),
+        ({"reason": ""}, "reason"),
+        ({"reason": 5}, None),
+        ({"reason": "x", "extra": 1}, None),
+    ],
 )
 def test_bad_erase_input_is_a_clear_problem(
     api_as: Any, admin: Any, seeded_person: Any, body: dict, field: str | None

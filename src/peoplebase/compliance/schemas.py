@@ -7,8 +7,10 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from peoplebase.api.common import InputSchema
 
-class ErasureIn(Schema):
+
+class ErasureIn(InputSchema):
     """What an erasure needs: why, and whether the addresses go on the suppression list."""
 
     reason: str = Field(..., max_length=2000, description="Why (e.g. the request's reference).")
@@ -32,7 +34,7 @@ class ErasureListOut(Schema):
     items: list[ErasureOut]
 
 
-class EmailIn(Schema):
+class EmailIn(InputSchema):
     """An address typed in full (the list holds hashes and cannot be searched otherwise)."""
 
     email: str = Field(..., max_length=320)

@@ -54,13 +54,18 @@ def scrub_file(path: Path, values: list[str], names: list[str]) -> str:
     text, encoding = decoded
     pattern = _pattern(values)
     name_pattern = _pattern(names)
-    if not _mentions(text, pattern, name_pattern):
-        return ""
     suffix = path.suffix.lower()
-    if suffix in VCARD:
+    if suffix in TABULAR:
+        if not _mentions(text, pattern) and not _has_name_words(text, names):
+            return ""  # the cheap test first: most files never name the person
+        # A name spans cells ("Jane","Erased"): records are checked with cells joined by spaces.
+        new, dropped = _drop_records(text, pattern, name_pattern)
+        if not dropped:
+            return ""
+    elif not _mentions(text, pattern, name_pattern):
+        return ""
+    elif suffix in VCARD:
         new = _drop_vcards(text, pattern, name_pattern)
-    elif suffix in TABULAR:
-        new = _drop_records(text, pattern, name_pattern)
     else:
         new = pattern.sub(REDACTED, text) if pattern else text
         new = name_pattern.sub(REDACTED, new) if name_pattern else new
@@ -76,6 +81,11 @@ def _pattern(values: list[str]) -> re.Pattern[str] | None:
 
 def _mentions(text: str, *patterns: re.Pattern[str] | None) -> bool:
     return any(p is not None and p.search(text) for p in patterns)
+
+
+def _has_name_words(text: str, names: list[str]) -> bool:
+    lowered = text.lower()
+    return any(all(word in lowered for word in name.split()) for name in names)
 
 
 def _decode(raw: bytes) -> tuple[str, str] | None:
@@ -123,23 +133,28 @@ def _dialect(text: str) -> tuple[str, str]:
     return max(counts, key=lambda d: counts[d]), ""
 
 
-def _drop_records(text: str, pattern: re.Pattern[str] | None, names: re.Pattern[str] | None) -> str:
+def _drop_records(
+    text: str, pattern: re.Pattern[str] | None, names: re.Pattern[str] | None
+) -> tuple[str, int]:
     """Drop whole CSV records (quoted newlines kept together) that mention the person."""
     delimiter, preamble = _dialect(text)
     body = text[len(preamble) :] if preamble else text
     out = io.StringIO()
     out.write(preamble)
+    dropped = 0
     try:
         writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
         for record in csv.reader(io.StringIO(body, newline=""), delimiter=delimiter):
-            if not _mentions(" ".join(record), pattern, names):
+            if _mentions(" ".join(record), pattern, names):
+                dropped += 1
+            else:
                 writer.writerow(record)
     except csv.Error:
         # Not CSV after all: fall back to dropping physical lines.
-        return "".join(
-            line for line in text.splitlines(keepends=True) if not _mentions(line, pattern, names)
-        )
-    return out.getvalue()
+        lines = text.splitlines(keepends=True)
+        kept = [line for line in lines if not _mentions(line, pattern, names)]
+        return "".join(kept), len(lines) - len(kept)
+    return out.getvalue(), dropped
 
 
 def _drop_vcards(text: str, pattern: re.Pattern[str] | None, names: re.Pattern[str] | None) -> str:

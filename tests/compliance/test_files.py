@@ -1,0 +1,43 @@
+"""Scrubbing files kept under the data directory: records dropped, text redacted, encodings kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from peoplebase.compliance.files import scrub_file
+
+VALUES = ["jane@example.org", "+442079460958"]
+NAMES = ["jane erased"]
+
+
+def test_other_text_is_redacted_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "report.json"
+    path.write_text('{"to": "JANE@example.org", "who": "Jane Erased", "n": 1}', encoding="utf-8")
+    assert scrub_file(path, VALUES, NAMES) == "rewritten"
+    assert path.read_text() == '{"to": "[erased]", "who": "[erased]", "n": 1}'
+
+
+def test_utf16_tab_separated_export_keeps_its_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "outlook.tsv"
+    path.write_text(
+        "Name\tPhone\nJane\t+44 20 7946 0958 / +442079460958\nBo\t1\n", encoding="utf-16"
+    )
+    assert scrub_file(path, VALUES, NAMES) == "rewritten"
+    raw = path.read_bytes()
+    assert raw[:2] in (b"\xff\xfe", b"\xfe\xff")
+    assert raw.decode("utf-16").splitlines() == ["Name\tPhone", "Bo\t1"]
+
+
+def test_windows_1252_file_without_the_person_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "old.csv"
+    original = "Name;City\nJosé;Málaga\n".encode("cp1252")
+    path.write_bytes(original)
+    assert scrub_file(path, VALUES, NAMES) == ""
+    assert path.read_bytes() == original
+
+
+def test_name_alone_drops_the_record(tmp_path: Path) -> None:
+    path = tmp_path / "names.csv"
+    path.write_text("first,last\nJane,Erased\nJohn,Kept\n", encoding="utf-8")
+    assert scrub_file(path, VALUES, NAMES) == "rewritten"
+    assert path.read_text().splitlines() == ["first,last", "John,Kept"]

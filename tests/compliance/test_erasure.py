@@ -201,3 +201,28 @@ def test_binary_file_mentioning_the_person_is_deleted(
     assert not (data_dir / "imports" / "people.xlsx").exists()
     assert (data_dir / "imports" / "unrelated.xlsx").exists()
     assert log.counts["files.deleted"] == 1
+
+
+def test_a_converted_lead_loses_the_persons_details(
+    make_lead: Any, admin: Any, data_dir: Path
+) -> None:
+    from peoplebase.leads.services import convert_lead
+
+    lead = make_lead(
+        admin,
+        company_name="Lead Source Ltd",
+        first_name="Nora",
+        last_name="Quist",
+        full_name="Nora Quist",
+        email="nora.quist@example.org",
+        phone="+14155550123",
+        status="qualified",
+    )
+    contact = convert_lead(admin, lead).contact
+    log = erase_contact(admin, contact, reason="request", suppress=False)
+    lead.refresh_from_db()
+    assert (lead.first_name, lead.last_name, lead.full_name) == ("[erased]",) * 3
+    assert lead.email == "[erased]" and "4155550123" not in lead.phone + lead.phone_original
+    assert lead.company_name == "Lead Source Ltd"
+    assert log.counts["leads.Lead"] == 1
+    assert traces_in_database(["nora.quist@example.org", "+14155550123", "Nora Quist"]) == []

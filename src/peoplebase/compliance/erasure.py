@@ -39,6 +39,7 @@ from peoplebase.compliance.suppression import email_hash
 from peoplebase.contacts.models import Contact, ContactEmail, ContactPhone
 from peoplebase.contacts.relations import contact_relations
 from peoplebase.core.errors import Conflict, ValidationFailed
+from peoplebase.core.generic import GENERIC_REFERENCES
 from peoplebase.core.permissions import ensure_can_handle_personal_data
 from peoplebase.search.services import unindex_contacts
 from peoplebase.users.models import User
@@ -59,6 +60,9 @@ class Identifiers:
     emails: set[str] = field(default_factory=set)
     phones: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
+    # First and last name alone: blanked only where a whole field of a row tied to the person
+    # holds one (a converted lead's first_name), never searched for in free text.
+    name_parts: set[str] = field(default_factory=set)
     shared_phones: int = 0
 
     @property
@@ -156,6 +160,9 @@ def collect_identifiers(contact: Contact) -> Identifiers:
             ids.phones.add(digits)
     full = " ".join(p for p in (contact.first_name, contact.last_name) if p)
     ids.names.update(n.strip().lower() for n in (contact.full_name, full) if n.strip())
+    ids.name_parts.update(
+        p.strip().lower() for p in (contact.first_name, contact.last_name) if p.strip()
+    )
     return ids
 
 
@@ -214,7 +221,25 @@ def _scrub_surviving_relations(contact: Contact, ids: Identifiers, counts: Count
             if model is Contact:
                 continue  # another record (a job change): the delete only unlinks it
             rows = manager.filter(**{relation.field_name: contact})
-            counts[model._meta.label] += _redact_rows(rows, ids.all_values, whole_json=False)
+            counts[model._meta.label] += _redact_rows(
+                rows, ids.all_values, whole_json=False, exact=ids.name_parts
+            )
+            # Their own field history repeated the person's details (a lead's "created" entry).
+            _redact_history_of(model, list(rows.values_list("pk", flat=True)), ids, counts)
+
+
+def _redact_history_of(
+    model: type[models.Model], pks: list[Any], ids: Identifiers, counts: Counter[str]
+) -> None:
+    if not pks:
+        return
+    content_type = ContentType.objects.get_for_model(model)
+    for reference in GENERIC_REFERENCES:
+        history = apps.get_model(reference.model_label)
+        rows = history._base_manager.filter(
+            **{reference.content_type_field: content_type, f"{reference.object_id_field}__in": pks}
+        )
+        counts[history._meta.label] += _redact_rows(rows, ids.all_values, whole_json=True)
 
 
 def _survives_delete(model: type[models.Model], field_name: str) -> bool:
@@ -222,8 +247,15 @@ def _survives_delete(model: type[models.Model], field_name: str) -> bool:
     return getattr(remote.remote_field, "on_delete", None) is not models.CASCADE
 
 
-def _redact_rows(rows: models.QuerySet[Any], values: list[str], *, whole_json: bool) -> int:
-    """Scrub text fields of `rows`; `whole_json` blanks every JSON value (field history)."""
+def _redact_rows(
+    rows: models.QuerySet[Any],
+    values: list[str],
+    *,
+    whole_json: bool,
+    exact: set[str] = frozenset(),  # type: ignore[assignment]
+) -> int:
+    """Scrub text fields of `rows`; `whole_json` blanks every JSON value (field history);
+    a text field whose whole value is one of `exact` is blanked too."""
     model = rows.model
     text_fields = _text_fields(model)
     json_fields = [f for f in model._meta.concrete_fields if isinstance(f, models.JSONField)]
@@ -231,7 +263,11 @@ def _redact_rows(rows: models.QuerySet[Any], values: list[str], *, whole_json: b
     for row in rows.iterator(chunk_size=500):
         updates: dict[str, Any] = {}
         for f in text_fields:
-            _maybe_update(updates, f, getattr(row, f.attname), scrub_text, values)
+            value = getattr(row, f.attname)
+            if exact and isinstance(value, str) and value.strip().lower() in exact:
+                updates[f.attname] = REDACTED
+                continue
+            _maybe_update(updates, f, value, scrub_text, values)
         for f in json_fields:
             scrub = redact_json_values if whole_json else scrub_json
             _maybe_update(updates, f, getattr(row, f.attname), scrub, values)

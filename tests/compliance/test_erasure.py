@@ -226,3 +226,21 @@ def test_a_converted_lead_loses_the_persons_details(
     assert lead.company_name == "Lead Source Ltd"
     assert log.counts["leads.Lead"] == 1
     assert traces_in_database(["nora.quist@example.org", "+14155550123", "Nora Quist"]) == []
+
+
+def test_another_contact_quoting_the_address_is_scrubbed_and_reindexed(
+    make_contact: Any, admin: Any, data_dir: Path
+) -> None:
+    from peoplebase.customfields.services import create_definition
+
+    create_definition(admin, {"label": "Assistant", "field_type": "email"})
+    person = make_contact(admin, full_name="Assisting Person", emails=["assist@example.org"])
+    boss = make_contact(
+        admin, full_name="Boss Person", custom_fields={"assistant": "assist@example.org"}
+    )
+    log = erase_contact(admin, person, reason="request", suppress=False)
+    boss.refresh_from_db()
+    assert boss.custom_fields == {"assistant": "[erased]"}
+    assert log.counts["sweep.contacts.Contact"] == 1
+    assert boss.pk in indexed_contact_ids()
+    assert [hit.contact_id for hit in search_contacts("boss person")] == [boss.pk]

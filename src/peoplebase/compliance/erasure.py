@@ -41,7 +41,7 @@ from peoplebase.contacts.relations import contact_relations
 from peoplebase.core.errors import Conflict, ValidationFailed
 from peoplebase.core.generic import GENERIC_REFERENCES
 from peoplebase.core.permissions import ensure_can_handle_personal_data
-from peoplebase.search.services import unindex_contacts
+from peoplebase.search.services import index_contacts, unindex_contacts
 from peoplebase.users.models import User
 
 REDACTED = "[erased]"
@@ -253,6 +253,7 @@ def _redact_rows(
     *,
     whole_json: bool,
     exact: set[str] = frozenset(),  # type: ignore[assignment]
+    changed_pks: list[Any] | None = None,
 ) -> int:
     """Scrub text fields of `rows`; `whole_json` blanks every JSON value (field history);
     a text field whose whole value is one of `exact` is blanked too."""
@@ -274,6 +275,8 @@ def _redact_rows(
         if updates:
             _save_updates(model, row.pk, updates)
             changed += 1
+            if changed_pks is not None:
+                changed_pks.append(row.pk)
     return changed
 
 
@@ -391,9 +394,13 @@ def sweep_values(values: list[str]) -> Counter[str]:
         if query is None:
             continue
         rows = model._base_manager.filter(query).order_by()
-        changed = _redact_rows(rows, values, whole_json=False)
+        pks: list[Any] = []
+        changed = _redact_rows(rows, values, whole_json=False, changed_pks=pks)
         if changed:
             counts[f"sweep.{model._meta.label}"] += changed
+        if model is Contact and pks:
+            # Another contact quoted the values (a custom field): its search row must follow.
+            index_contacts(pks)
     return counts
 
 

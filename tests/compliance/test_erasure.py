@@ -244,3 +244,15 @@ def test_another_contact_quoting_the_address_is_scrubbed_and_reindexed(
     assert log.counts["sweep.contacts.Contact"] == 1
     assert boss.pk in indexed_contact_ids()
     assert [hit.contact_id for hit in search_contacts("boss person")] == [boss.pk]
+
+
+def test_erasing_a_contact_deleted_meanwhile_is_not_found(
+    make_contact: Any, admin: Any, data_dir: Path
+) -> None:
+    from peoplebase.core.errors import NotFound
+
+    person = make_contact(admin, full_name="Gone Already", emails=["gone.already@example.org"])
+    Contact.objects.filter(pk=person.pk).delete()
+    with pytest.raises(NotFound):
+        erase_contact(admin, person, reason="request", suppress=False)
+    assert not ErasureLog.objects.exists()

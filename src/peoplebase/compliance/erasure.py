@@ -38,7 +38,7 @@ from peoplebase.compliance.models import ErasureLog, SuppressionEntry, Suppressi
 from peoplebase.compliance.suppression import email_hash
 from peoplebase.contacts.models import Contact, ContactEmail, ContactPhone
 from peoplebase.contacts.relations import contact_relations
-from peoplebase.core.errors import Conflict, ValidationFailed
+from peoplebase.core.errors import Conflict, NotFound, ValidationFailed
 from peoplebase.core.generic import GENERIC_REFERENCES
 from peoplebase.core.permissions import ensure_can_handle_personal_data
 from peoplebase.search.services import index_contacts, unindex_contacts
@@ -90,8 +90,10 @@ def erase_contact(
     reason = _clean_reason(reason)
     started = time.perf_counter()
     with transaction.atomic():
-        contact = Contact.objects.select_for_update().get(pk=contact.pk)
-        contact_id = contact.pk  # delete() forgets it
+        locked = Contact.objects.select_for_update().filter(pk=contact.pk).first()
+        if locked is None:
+            raise NotFound(f"Contact {contact.pk} no longer exists (erased or deleted meanwhile).")
+        contact, contact_id = locked, locked.pk  # delete() forgets the pk
         ids = collect_identifiers(contact)
         _ensure_erasable(contact, ids)
         counts: Counter[str] = Counter()

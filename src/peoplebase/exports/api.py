@@ -122,7 +122,7 @@ def start_export(request: HttpRequest, payload: ExportIn) -> Status:
     return Status(202, export)
 
 
-@router.get("", response={200: list[ExportOut]}, summary="List your exports")
+@router.get("", response={200: list[ExportOut], **problems()}, summary="List your exports")
 def list_exports(request: HttpRequest) -> list[ContactExport]:
     """Your exports, newest first (an admin sees everyone's)."""
     return list(services.list_exports(request.auth)[:100])

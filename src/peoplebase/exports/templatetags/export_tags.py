@@ -6,11 +6,20 @@ from typing import Any
 
 from django import template
 
+from peoplebase.exports.formats import available_columns
 from peoplebase.exports.services import export_columns
 
 register = template.Library()
 
 
-@register.inclusion_tag("exports/_export_panel.html")
-def export_panel() -> dict[str, Any]:
-    return {"export_columns": list(export_columns().values())}
+@register.inclusion_tag("exports/_export_panel.html", takes_context=True)
+def export_panel(context: template.Context) -> dict[str, Any]:
+    # The list's column chooser already lists the custom fields: reuse it, so the page makes
+    # no extra query.
+    choices = context.get("column_choices")
+    if choices is None:
+        columns = export_columns()
+    else:
+        custom = [(col.custom_key, col.label) for col, _chosen in choices if col.is_custom]
+        columns = available_columns(custom)
+    return {"export_columns": list(columns.values())}

@@ -11,7 +11,17 @@ import pytest
 
 from peoplebase.cli import COMMANDS
 
-COMMAND_NAMES = ["serve", "worker", "migrate", "createuser", "contacts", "demo", "search", "manage"]
+COMMAND_NAMES = [
+    "serve",
+    "worker",
+    "migrate",
+    "createuser",
+    "contacts",
+    "demo",
+    "search",
+    "manage",
+    "export",
+]
 
 
 def test_help_lists_every_command_with_a_line_of_help(run_cli: Any) -> None:
@@ -28,7 +38,7 @@ def test_no_arguments_prints_the_help(run_cli: Any) -> None:
     assert run_cli().out == run_cli("--help").out
 
 
-@pytest.mark.parametrize("name", ["serve", "worker", "createuser", "demo"])
+@pytest.mark.parametrize("name", ["serve", "worker", "createuser", "demo", "export"])
 def test_each_command_explains_itself(run_cli: Any, name: str) -> None:
     result = run_cli(name, "--help")
 

@@ -17,6 +17,7 @@ COMMANDS = {
     "demo": "Load a sample workspace with contacts, companies, leads and history.",
     "search": "Rebuild the contact search index (`peoplebase search rebuild`).",
     "manage": "Run any Django management command, e.g. `peoplebase manage check`.",
+    "export": "Export contacts to CSV or vCard (`export --view NAME --format vcf --out F`).",
     "gdpr": "Personal-data requests: `gdpr export|erase ID`, `gdpr suppress|lift EMAIL`.",
 }
 

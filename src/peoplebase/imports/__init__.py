@@ -1,0 +1,1 @@
+"""Importing contacts from files: reading, mapping, checking, writing in batches, undoing."""

@@ -68,3 +68,13 @@ def ensure_can_assign_owner(actor: User | None, owner: Any) -> None:
 def ensure_can_administer(actor: User | None) -> None:
     if not can_administer(actor):
         raise Forbidden("Only admins may change workspace settings, users and custom fields.")
+
+
+def can_import(actor: User | None) -> bool:
+    """Imports create and overwrite many records at once: managers and admins only."""
+    return can_create(actor) and actor.can_edit_all_records  # type: ignore[union-attr]
+
+
+def ensure_can_import(actor: User | None) -> None:
+    if not can_import(actor):
+        raise Forbidden("Only managers and admins may import contacts.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +31,7 @@ def open_table(path: str | Path, *, filename: str | None = None) -> Table:
         raise UnreadableFile("The file is empty.")
     if b"\x00" in raw:
         raise UnreadableFile("This is not a text file we can read.")
-    handle = io.open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
+    handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
     reader = csv.reader(handle)
     try:
         headers = next(reader)

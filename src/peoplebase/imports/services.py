@@ -340,9 +340,7 @@ def get_saved_mapping(actor: User, ref: Any) -> SavedMapping:
     return found
 
 
-def save_mapping(
-    actor: User, job: ImportJob, name: str, *, shared: bool = False
-) -> SavedMapping:
+def save_mapping(actor: User, job: ImportJob, name: str, *, shared: bool = False) -> SavedMapping:
     """Keep the job's mapping and defaults under a name (the actor's own name is replaced)."""
     ensure_can_import(actor)
     job = get_import(actor, job.pk)
@@ -756,4 +754,3 @@ def delete_import_file(job: ImportJob) -> None:
     for name in (job.stored_path, job.rejected_path):
         if name:
             Path(name).unlink(missing_ok=True)
-

@@ -55,6 +55,8 @@ SIMPLE = {
     "name": "full_name",
     "full name": "full_name",
     "email": "emails",
+    "e-mail address": "emails",
+    "mobile phone": "phones",
     "phone": "phones",
     "company": "company_name",
     "job title": "job_title",

@@ -28,7 +28,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-HEADER = ["First Name", "Last Name", "E-mail Address", "Mobile Phone", "Company", "Job Title", "City"]
+HEADER = [
+    "First Name",
+    "Last Name",
+    "E-mail Address",
+    "Mobile Phone",
+    "Company",
+    "Job Title",
+    "City",
+]
 FIRST = (
     "Zoë", "José", "Ana", "Łukasz", "Søren", "Aurélie", "Mía", "Jürgen", "Chloé", "Noah",
     "Emma", "Liam", "Olivia", "Hiroshi", "Nguyễn", "Fatima", "Priya", "Oliver", "Sofía", "Björn",
@@ -37,8 +45,10 @@ LAST = (
     "García", "Müller", "Ångström", "O'Brien", "Dvořák", "Smith", "Nakamura", "Kowalski",
     "Ferrari", "Jensen", "Dubois", "Silva", "Novak", "Brown", "Öztürk", "Kim", "Patel", "Rossi",
 )  # fmt: skip
-COMPANIES = tuple(f"{w} {k}" for w in ("Acme", "Globex", "Initech", "Umbrella", "Stark",
-    "Wayne", "Hooli", "Vandelay", "Soylent", "Tyrell") for k in ("Inc", "GmbH", "Ltd", "SA"))  # fmt: skip
+COMPANY_WORDS = (
+    "Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Hooli", "Vandelay", "Soylent",
+)  # fmt: skip
+COMPANIES = tuple(f"{w} {k}" for w in COMPANY_WORDS for k in ("Inc", "GmbH", "Ltd", "SA"))
 TITLES = ("CEO", "CTO", "Sales Manager", "Engineer", "", "", "Buyer", "Head of Ops")
 CITIES = ("Paris", "Berlin", "New York", "", "São Paulo", "Kraków", "Tokyo", "")
 SCATTER = 7_919  # coprime with 10**6: row numbers map one-to-one onto phone numbers
@@ -165,8 +175,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "peak_rss_mb": peak_rss_mb(),
         "counts": counts,
         "expected": truth,
-        "counts_exact": counts == truth
-        and Contact.objects.count() - before == truth["created"],
+        "counts_exact": counts == truth and Contact.objects.count() - before == truth["created"],
         "mapping": services.import_report(job)["mapping"],
         "cpu_count": os.cpu_count(),
     }

@@ -1,1 +1,1 @@
-"""Importing contacts from files: reading, mapping, checking, writing in batches, undoing."""
+"""Contact imports: file readers, column mapping and import jobs."""

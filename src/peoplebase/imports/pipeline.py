@@ -29,7 +29,7 @@ from peoplebase.contacts.models import (
 from peoplebase.contacts.services import get_or_create_tags, update_contact
 from peoplebase.core.errors import DomainError, ErrorCollector, ValidationFailed
 from peoplebase.customfields.services import active_definitions
-from peoplebase.imports._interim import apply_mapping, pop_extras
+from peoplebase.imports.mapping import apply_mapping, pop_extras
 from peoplebase.imports.models import DuplicatePolicy, ImportJob, ImportRow, RowOutcome
 from peoplebase.normalize import fold, sort_key
 from peoplebase.search.services import index_contacts

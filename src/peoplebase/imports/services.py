@@ -38,12 +38,7 @@ from peoplebase.core.errors import (
 from peoplebase.core.lookups import parse_id
 from peoplebase.core.permissions import ensure_can_import, ensure_can_view
 from peoplebase.customfields.services import active_definitions
-from peoplebase.imports._interim import (
-    UnreadableFile,
-    import_targets,
-    open_table,
-    suggest_mapping,
-)
+from peoplebase.imports.mapping import import_targets, suggest_mapping
 from peoplebase.imports.models import (
     DuplicatePolicy,
     ImportJob,
@@ -63,6 +58,7 @@ from peoplebase.imports.pipeline import (
     decide,
     prepare,
 )
+from peoplebase.imports.readers import UnreadableFile, open_table
 from peoplebase.normalize import fold
 from peoplebase.search.services import unindex_contacts
 from peoplebase.users.models import User

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from peoplebase.imports import services
+from tests.api.conftest import api_as  # noqa: F401  (the API tests' client fixture)
 
 
 @pytest.fixture(autouse=True)

@@ -103,3 +103,12 @@ def test_progress_partial_for_htmx(manager: Any, upload: Any) -> None:
     response = _client(manager).get(f"/contacts/import/{job.pk}/", HTTP_HX_REQUEST="true")
 
     assert 'hx-trigger="every 1s"' in response.content.decode()
+
+
+def test_contact_page_shows_the_import_it_came_from(manager: Any, upload: Any, run: Any) -> None:
+    job = run(manager, upload(manager, ROWS))
+    contact = Contact.objects.get()
+
+    page = _client(manager).get(f"/contacts/{contact.pk}/").content.decode()
+
+    assert f"people.csv</a>, row 1 (import #{job.pk})" in page

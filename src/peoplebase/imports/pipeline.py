@@ -14,7 +14,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from peoplebase.activities.models import Activity, ActivityKind
 from peoplebase.audit.services import AuditAction, record_change
@@ -29,6 +30,7 @@ from peoplebase.contacts.models import (
 from peoplebase.contacts.services import get_or_create_tags, update_contact
 from peoplebase.core.errors import DomainError, ErrorCollector, ValidationFailed
 from peoplebase.customfields.services import active_definitions
+from peoplebase.imports.bulkwrite import insert_rows, reserve_ids
 from peoplebase.imports.mapping import apply_mapping, pop_extras
 from peoplebase.imports.models import DuplicatePolicy, ImportJob, ImportRow, RowOutcome
 from peoplebase.normalize import fold, sort_key
@@ -296,9 +298,7 @@ class BatchWriter:
             self._create(created)
             index_contacts([row.contact_id for row in created if row.contact_id])
         self._notes(rows)
-        ImportRow.objects.bulk_create(
-            (self._import_row(row) for row in rows), batch_size=BATCH_SIZE
-        )
+        insert_rows(ImportRow, [self._import_row(row) for row in rows])
         record_change(
             self.ctx.actor,
             self.job,
@@ -313,17 +313,17 @@ class BatchWriter:
             },
         )
 
-    def _import_row(self, row: PreparedRow) -> ImportRow:
+    def _import_row(self, row: PreparedRow) -> dict[str, Any]:
         rejected = row.outcome in (RowOutcome.INVALID, RowOutcome.SKIPPED)
-        return ImportRow(
-            job=self.job,
-            row_number=row.number,
-            outcome=row.outcome,
-            contact_id=row.contact_id,
-            reason=row.reason[:500],
-            cells=row.cells if rejected else None,
-            changes=row.changes,
-        )
+        return {
+            "job_id": self.job.pk,
+            "row_number": row.number,
+            "outcome": row.outcome,
+            "contact_id": row.contact_id,
+            "reason": row.reason[:500],
+            "cells": row.cells if rejected else None,
+            "changes": row.changes,
+        }
 
     def _company_ids(self, rows: list[PreparedRow]) -> None:
         """Employers by folded name: existing accounts are reused, missing ones created."""
@@ -342,46 +342,55 @@ class BatchWriter:
                 self.companies[key] = company.pk
 
     def _create(self, rows: list[PreparedRow]) -> None:
+        """New contacts and their emails, phones and tags, one insert per table."""
         self._company_ids(rows)
-        actor = self.ctx.actor
-        contacts = [self._contact(row, actor) for row in rows]
-        Contact.objects.bulk_create(contacts, batch_size=BATCH_SIZE)
-        emails, phones, links = [], [], []
+        now = timezone.now()
         tag_ids = self._tag_ids(rows)
-        for row, contact in zip(rows, contacts, strict=True):
-            row.contact_id = contact.pk
+        with connection.cursor() as cursor:  # take SQLite's write lock before reserving ids
+            cursor.execute(
+                "UPDATE imports_importjob SET processed_rows = processed_rows WHERE id = %s",
+                [self.job.pk],
+            )
+        ids = reserve_ids(Contact, len(rows))
+        contacts, emails, phones, links = [], [], [], []
+        for row, pk in zip(rows, ids, strict=True):
+            row.contact_id = pk
             clean = row.clean
             assert clean is not None
+            contacts.append(self._contact(row, pk, now))
             emails += [
-                ContactEmail(
-                    contact_id=contact.pk,
-                    email=e.email,
-                    original=e.original,
-                    kind=e.kind,
-                    is_primary=e.is_primary,
-                    is_bounced=e.is_bounced,
-                    is_opted_out=e.is_opted_out,
-                )
+                {
+                    "contact_id": pk,
+                    "email": e.email,
+                    "original": e.original,
+                    "kind": e.kind,
+                    "is_primary": e.is_primary,
+                    "is_bounced": e.is_bounced,
+                    "is_opted_out": e.is_opted_out,
+                    "created_at": now,
+                }
                 for e in clean.emails or []
             ]
             phones += [
-                ContactPhone(
-                    contact_id=contact.pk,
-                    number=p.number,
-                    original=p.original,
-                    kind=p.kind,
-                    is_primary=p.is_primary,
-                    is_valid=p.is_valid,
-                )
+                {
+                    "contact_id": pk,
+                    "number": p.number,
+                    "original": p.original,
+                    "kind": p.kind,
+                    "is_primary": p.is_primary,
+                    "is_valid": p.is_valid,
+                    "created_at": now,
+                }
                 for p in clean.phones or []
             ]
             links += [
-                ContactTag(contact_id=contact.pk, tag_id=tag_ids[fold(name)[:50]])
+                {"contact_id": pk, "tag_id": tag_ids[fold(name)[:50]], "created_at": now}
                 for name in clean.tags or []
             ]
-        ContactEmail.objects.bulk_create(emails, batch_size=BATCH_SIZE)
-        ContactPhone.objects.bulk_create(phones, batch_size=BATCH_SIZE)
-        ContactTag.objects.bulk_create(links, batch_size=BATCH_SIZE)
+        insert_rows(Contact, contacts)
+        insert_rows(ContactEmail, emails)
+        insert_rows(ContactPhone, phones)
+        insert_rows(ContactTag, links)
 
     def _tag_ids(self, rows: list[PreparedRow]) -> dict[str, int]:
         names = {fold(n)[:50]: n for r in rows for n in (r.clean.tags or [] if r.clean else [])}
@@ -391,21 +400,27 @@ class BatchWriter:
             cache[tag.name_key] = tag.pk
         return cache
 
-    def _contact(self, row: PreparedRow, actor: User) -> Contact:
+    def _contact(self, row: PreparedRow, pk: int, now: Any) -> dict[str, Any]:
         clean = row.clean
         assert clean is not None
         scalars = clean.scalars
-        contact = Contact(
+        return {
             **scalars,
-            created_by_id=actor.pk,
-            owner_id=row.owner_id,
-            company_id=self.companies.get(fold(row.company_name)[:200]),
-            custom_fields=clean.custom_fields or {},
-        )
-        contact.sort_name = sort_key(contact.first_name, contact.last_name, contact.full_name)
-        contact.email = next((e.email for e in clean.emails or [] if e.is_primary), "")
-        contact.phone = next((p.number for p in clean.phones or [] if p.is_primary), "")
-        return contact
+            "id": pk,
+            "created_by_id": self.ctx.actor.pk,
+            "owner_id": row.owner_id,
+            "company_id": self.companies.get(fold(row.company_name)[:200]),
+            "custom_fields": clean.custom_fields or {},
+            "sort_name": sort_key(
+                scalars.get("first_name", ""),
+                scalars.get("last_name", ""),
+                scalars.get("full_name", ""),
+            ),
+            "email": next((e.email for e in clean.emails or [] if e.is_primary), ""),
+            "phone": next((p.number for p in clean.phones or [] if p.is_primary), ""),
+            "created_at": now,
+            "updated_at": now,
+        }
 
     def _notes(self, rows: list[PreparedRow]) -> None:
         notes = [

@@ -188,3 +188,44 @@ def test_cancel_before_the_first_batch_writes_nothing(manager: Any, upload: Any)
     assert services.run_import(job.pk) == ImportStatus.CANCELLED
     assert not Contact.objects.exists()
     assert not ImportRow.objects.exists()
+
+
+def test_owner_named_in_the_file_and_an_unknown_owner(
+    manager: Any, alice: Any, upload: Any, run: Any
+) -> None:
+    job = upload(
+        manager,
+        [
+            ["Name", "Email", "Contact owner"],
+            ["Owned", "owned@example.com", "ALICE@example.com"],
+            ["Orphan", "orphan@example.com", "nobody@example.com"],
+        ],
+    )
+    services.set_mapping(
+        manager, job, {"Name": "full_name", "Email": "emails", "Contact owner": "owner_email"}
+    )
+
+    job = run(manager, job)
+
+    assert Contact.objects.get(email="owned@example.com").owner == alice
+    invalid = job.rows.get(outcome=RowOutcome.INVALID)
+    assert invalid.reason == "owner: No active user with the email nobody@example.com."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_big_files_clean_in_a_second_process_with_the_same_result(
+    manager: Any, upload: Any, run: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(services, "PARALLEL_MIN_ROWS", 1)
+    monkeypatch.setattr("peoplebase.imports.pipeline.BATCH_SIZE", 2)
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    rows = [HEADER] + [[f"P{i}", "X", f"p{i % 5}@example.com", "", "", ""] for i in range(9)]
+    job = upload(manager, rows)
+    assert services._parallel(job)
+
+    job = run(manager, job)
+
+    assert (job.created, job.skipped, job.invalid) == (5, 4, 0)
+    assert sorted(Contact.objects.values_list("email", flat=True)) == [
+        f"p{i}@example.com" for i in range(5)
+    ]

@@ -9,7 +9,9 @@ audit entry per batch); updates of existing contacts go one by one through
 
 from __future__ import annotations
 
+import multiprocessing
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,6 +87,7 @@ class PreparedRow:
     clean: CleanContact | None = None
     file_keys: frozenset[str] = frozenset()
     company_name: str = ""
+    owner_email: str = ""
     owner_id: int | None = None
     note: str = ""
     reason: str = ""
@@ -146,8 +149,8 @@ def prepare(row: PreparedRow, ctx: RowContext) -> None:
     row.file_keys = frozenset(k for k, v in data.items() if v not in (None, "", [], {}))
     row.company_name = " ".join(str(extras.get("company_name") or "").split())[:200]
     row.note = str(extras.get("note") or "").strip()
+    row.owner_email = str(extras.get("owner_email") or "").strip().lower()
     errors = ErrorCollector()
-    row.owner_id = _owner_for(extras.get("owner_email"), ctx, errors)
     for name, value in ctx.defaults.items():
         if data.get(name) in (None, ""):
             data[name] = value
@@ -169,17 +172,66 @@ def describe_errors(errors: dict[str, list[str]]) -> str:
     return "; ".join(parts)[:500]
 
 
-def _owner_for(raw: Any, ctx: RowContext, errors: ErrorCollector) -> int | None:
-    email = str(raw or "").strip().lower()
-    if not email:
-        return ctx.default_owner_id
-    if email not in ctx.owners_by_email:
-        user = User.objects.filter(email__iexact=email, is_active=True).first()
-        ctx.owners_by_email[email] = user.pk if user else None
-    owner_id = ctx.owners_by_email[email]
-    if owner_id is None:
-        errors.add("owner", f"No active user with the email {email}.")
-    return owner_id
+def resolve_owners(rows: list[PreparedRow], ctx: RowContext) -> None:
+    """Owners named by email in the file, looked up once per address (in this process: the
+    cleaning process never touches the database)."""
+    for row in rows:
+        if not row.owner_email:
+            row.owner_id = ctx.default_owner_id
+            continue
+        if row.owner_email not in ctx.owners_by_email:
+            user = User.objects.filter(email__iexact=row.owner_email, is_active=True).first()
+            ctx.owners_by_email[row.owner_email] = user.pk if user else None
+        row.owner_id = ctx.owners_by_email[row.owner_email]
+        if row.owner_id is None:
+            problem = f"owner: No active user with the email {row.owner_email}."
+            row.reason = f"{row.reason}; {problem}"[:500] if row.reason else problem
+            row.outcome, row.clean = RowOutcome.INVALID, None
+
+
+# The row context a forked cleaning process works with (set just before the fork).
+_worker_context: RowContext | None = None
+PARALLEL_MIN_ROWS = 20_000
+
+
+def _prepare_batch(batch: list[PreparedRow]) -> list[PreparedRow]:
+    assert _worker_context is not None
+    for row in batch:
+        prepare(row, _worker_context)
+    return batch
+
+
+def prepared_batches(
+    source: Iterator[list[PreparedRow]], ctx: RowContext, *, parallel: bool
+) -> Iterator[list[PreparedRow]]:
+    """Batches with every row mapped and cleaned, owners resolved.
+
+    With `parallel`, a forked process cleans the next batch while this one writes the last,
+    so the two halves of the work use both cores. At most two batches wait at a time, so
+    memory stays flat. The cleaning process runs `prepare` only, which never uses the
+    database; it is forked outside any transaction and ends with the generator.
+    """
+    if not parallel:
+        for batch in source:
+            for row in batch:
+                prepare(row, ctx)
+            resolve_owners(batch, ctx)
+            yield batch
+        return
+    global _worker_context
+    _worker_context = ctx
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        pending: deque[Any] = deque()
+        for batch in source:
+            pending.append(pool.apply_async(_prepare_batch, (batch,)))
+            if len(pending) >= 2:
+                ready = pending.popleft().get()
+                resolve_owners(ready, ctx)
+                yield ready
+        while pending:
+            ready = pending.popleft().get()
+            resolve_owners(ready, ctx)
+            yield ready
 
 
 # --- matching -----------------------------------------------------------------------------

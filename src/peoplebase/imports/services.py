@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import os
 import re
 import secrets
 import time
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -49,6 +50,7 @@ from peoplebase.imports.models import (
 )
 from peoplebase.imports.pipeline import (
     BATCH_SIZE,
+    PARALLEL_MIN_ROWS,
     BatchWriter,
     PreparedRow,
     RowContext,
@@ -57,6 +59,7 @@ from peoplebase.imports.pipeline import (
     batches,
     decide,
     prepare,
+    prepared_batches,
 )
 from peoplebase.imports.readers import UnreadableFile, open_table
 from peoplebase.normalize import fold
@@ -437,9 +440,8 @@ def preview_import(actor: User, job: ImportJob, limit: int = PREVIEW_ROWS) -> Pr
     seen = SeenInFile()
     counts = {outcome: 0 for outcome in RowOutcome.values}
     shown: list[PreviewRow] = []
-    for batch in batches(_rows(job), BATCH_SIZE):
-        for row in batch:
-            prepare(row, ctx)
+    source = batches(_rows(job), BATCH_SIZE)
+    for batch in prepared_batches(source, ctx, parallel=_parallel(job)):
         decide(batch, ctx, seen)
         for row in batch:
             counts[row.outcome] += 1
@@ -537,14 +539,13 @@ def _run_batches(job: ImportJob, progress: Progress | None) -> None:
     seen = _seen_before(job)
     writer = BatchWriter(job, ctx)
     clock = time.perf_counter()
-    for batch in batches(_rows(job), BATCH_SIZE, start=job.processed_rows):
-        clock = stages.add("read", clock)
+    source = batches(_rows(job), BATCH_SIZE, start=job.processed_rows)
+    for batch in prepared_batches(source, ctx, parallel=_parallel(job)):
+        # Reading and cleaning (in a second process when parallel) as this process sees it.
+        clock = stages.add("read_and_clean", clock)
         if ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
             _finish(job, ImportStatus.CANCELLED, stages=stages)
             return
-        for row in batch:
-            prepare(row, ctx)
-        clock = stages.add("clean", clock)
         decide(batch, ctx, seen)
         clock = stages.add("match", clock)
         with transaction.atomic():
@@ -560,6 +561,16 @@ def _run_batches(job: ImportJob, progress: Progress | None) -> None:
         return
     job.rejected_path = write_rejected_file(job)
     _finish(job, ImportStatus.DONE, stages=stages)
+
+
+def _parallel(job: ImportJob) -> bool:
+    """Clean in a second process for big files, on a machine with a core to spare, and only
+    outside a transaction (a fork must not happen with a transaction open)."""
+    return (
+        job.total_rows - job.processed_rows >= PARALLEL_MIN_ROWS
+        and (os.cpu_count() or 1) > 1
+        and not connection.in_atomic_block
+    )
 
 
 COUNTERS = ["processed_rows", "created", "updated", "skipped", "invalid"]

@@ -18,6 +18,7 @@ COMMANDS = {
     "import": "Import contacts from a CSV, TSV, XLSX or vCard file; `import undo JOB_ID`.",
     "search": "Rebuild the contact search index (`peoplebase search rebuild`).",
     "manage": "Run any Django management command, e.g. `peoplebase manage check`.",
+    "export": "Export contacts to CSV or vCard (`export --view NAME --format vcf --out F`).",
 }
 
 USAGE = """\

@@ -9,6 +9,7 @@ urlpatterns = [
     path("contacts/views/", include("peoplebase.segments.urls")),
     path("contacts/bulk/", include("peoplebase.bulk.urls")),
     path("contacts/import/", include("peoplebase.imports.urls")),
+    path("exports/", include("peoplebase.exports.urls")),
     path("contacts/", include("peoplebase.contacts.urls")),
     path("companies/", include("peoplebase.companies.urls")),
     path("leads/", include("peoplebase.leads.urls")),

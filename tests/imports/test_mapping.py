@@ -253,3 +253,16 @@ def test_import_targets_list_every_field_and_custom_fields() -> None:
     ):
         assert key in targets
     assert targets["custom.shoe_size"] == "Shoe size (custom field)"
+
+
+def test_formula_neutralising_apostrophes_from_exports_are_undone() -> None:
+    data = apply_mapping(
+        ["'+1 415 555 0100", "'--03-07", "'Tis", "'=x"],
+        {0: "phones", 1: "birthday", 2: "last_name", 3: "job_title"},
+    )
+    assert data == {
+        "phones": [{"number": "+1 415 555 0100"}],
+        "birthday": "--03-07",
+        "last_name": "'Tis",
+        "job_title": "=x",
+    }

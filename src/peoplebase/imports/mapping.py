@@ -247,6 +247,7 @@ PACKED = re.compile(r"\s*:::\s*")
 EMAIL_SPLIT = re.compile(r"\s*(?::::|[,;])\s*")
 TAG_SPLIT = re.compile(r"\s*(?::::|[,;])\s*")
 GOOGLE_SYSTEM_GROUPS = {"mycontacts"}
+NEUTRALISED = ("=", "+", "-", "@", "\t", "\r")
 
 
 def compact(header: str) -> str:
@@ -342,7 +343,7 @@ def apply_mapping(cells: list[str], mapping: dict[int, str]) -> dict[str, Any]:
     phone_kinds: list[str] = []
     for index in sorted(mapping):
         target = mapping[index]
-        value = cells[index].strip() if index < len(cells) and cells[index] else ""
+        value = _cell(cells, index)
         if target.startswith("emails"):
             emails.append((index, target))
         elif target.startswith("phones"):
@@ -358,6 +359,14 @@ def apply_mapping(cells: list[str], mapping: dict[int, str]) -> dict[str, Any]:
     # With first or last name present the service keeps a full name as typed; alone, it is
     # split into first and last.
     return data
+
+
+def _cell(cells: list[str], index: int) -> str:
+    value = cells[index].strip() if index < len(cells) and cells[index] else ""
+    # Exports (ours and others') write '=… '+… '-… so spreadsheets do not run them: undo it.
+    if value[:1] == "'" and value[1:2] in NEUTRALISED:
+        value = value[1:]
+    return value
 
 
 def _put(data: dict[str, Any], target: str, value: str) -> None:
@@ -398,7 +407,7 @@ def _put_list(
     seen: set[str] = set()
     has_primary = False
     for position, (index, target) in enumerate(columns):
-        value = cells[index].strip() if index < len(cells) and cells[index] else ""
+        value = _cell(cells, index)
         if not value:
             continue
         kind_text = kinds[position] if position < len(kinds) else ""

@@ -107,9 +107,9 @@ def _register_routers() -> None:
     from peoplebase.contacts.api import router as contacts_router
     from peoplebase.contacts.api import tags_router
     from peoplebase.customfields.api import router as custom_fields_router
+    from peoplebase.exports.api import router as exports_router
     from peoplebase.imports.api import mappings_router as import_mappings_router
     from peoplebase.imports.api import router as imports_router
-    from peoplebase.exports.api import router as exports_router
     from peoplebase.leads.api import router as leads_router
     from peoplebase.segments.api import router as saved_views_router
     from peoplebase.users.api import router as users_router

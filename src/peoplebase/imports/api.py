@@ -286,6 +286,7 @@ def save_mapping(request: HttpRequest, payload: SavedMappingIn) -> Status:
     summary="Delete a saved mapping",
 )
 def delete_mapping(request: HttpRequest, mapping_id: RecordId) -> Status:
+    """Only the person who saved it (or an admin) may delete a mapping."""
     services.delete_saved_mapping(
         request.auth, services.get_saved_mapping(request.auth, mapping_id)
     )

@@ -635,7 +635,7 @@ def write_rejected_file(job: ImportJob) -> str:
     rejected = job.rows.filter(outcome=RowOutcome.INVALID).order_by("row_number")
     if not rejected.exists():
         return ""
-    from peoplebase.bulk.services import neutralise_cell
+    from peoplebase.exports.formats import neutralise_cell
 
     path = imports_dir() / f"rejected-{job.pk}-{secrets.token_hex(6)}.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:

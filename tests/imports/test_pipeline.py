@@ -229,3 +229,26 @@ def test_big_files_clean_in_a_second_process_with_the_same_result(
     assert sorted(Contact.objects.values_list("email", flat=True)) == [
         f"p{i}@example.com" for i in range(5)
     ]
+
+
+def test_suppressed_addresses_are_refused(
+    manager: Any, upload: Any, run: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(
+        "peoplebase.imports.pipeline.suppressed_emails",
+        lambda emails: {e for e in emails if e == "erased@example.com"},
+    )
+    job = upload(
+        manager,
+        [
+            HEADER,
+            ["Gone", "Person", "ERASED@example.com", "", "", ""],
+            ["Kept", "", "k@example.com", "", "", ""],
+        ],
+    )
+
+    job = run(manager, job)
+
+    assert (job.created, job.invalid) == (1, 1)
+    assert "suppressed" in job.rows.get(outcome=RowOutcome.INVALID).reason
+    assert not Contact.objects.filter(email="erased@example.com").exists()

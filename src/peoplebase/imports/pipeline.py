@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -300,11 +301,35 @@ def _name_company_matches(rows: list[PreparedRow]) -> dict[str, int]:
     return found
 
 
+SUPPRESSED_REASON = "emails: {email} was erased at the person's request and is suppressed."
+
+
+def suppressed_emails(emails: list[str]) -> set[str]:
+    """Addresses on the GDPR suppression list (one query per batch), when that app is present."""
+    if not emails or not apps.is_installed("peoplebase.compliance"):
+        return set()
+    from peoplebase.compliance.suppression import (  # type: ignore[import-not-found]
+        suppressed_emails as listed,
+    )
+
+    return set(listed(emails))
+
+
+def _refuse_suppressed(rows: list[PreparedRow]) -> None:
+    blocked = suppressed_emails(sorted({e for row in rows for e in row.emails}))
+    for row in rows:
+        hit = next((email for email in row.emails if email in blocked), None)
+        if hit is not None:
+            row.outcome, row.reason = RowOutcome.INVALID, SUPPRESSED_REASON.format(email=hit)
+            row.clean = None
+
+
 KEY_LABELS = {"e": "email", "p": "phone", "n": "name and company"}
 
 
 def decide(rows: list[PreparedRow], ctx: RowContext, seen: SeenInFile) -> None:
     """Set each valid row's outcome from the policy, existing contacts and earlier rows."""
+    _refuse_suppressed(rows)
     valid = [row for row in rows if row.clean is not None]
     existing = existing_matches(valid, ctx)
     for row in valid:

@@ -10,22 +10,19 @@ import pytest
 
 from peoplebase.contacts.models import Contact
 from peoplebase.exports.formats import (
-    EXPORT_PREFETCH,
     UnknownColumns,
     available_columns,
     choose_columns,
     csv_chunks,
+    load_children,
     neutralise_cell,
     vcard_chunks,
 )
 
 
 def loaded(contact: Any) -> Contact:
-    return (
-        Contact.objects.select_related("company", "owner")
-        .prefetch_related(*EXPORT_PREFETCH)
-        .get(pk=contact.pk)
-    )
+    fresh = Contact.objects.select_related("company", "owner").get(pk=contact.pk)
+    return load_children([fresh])[0]
 
 
 def read_csv(text: str) -> list[dict[str, str]]:

@@ -38,11 +38,11 @@ from peoplebase.core.permissions import (
     ensure_can_view,
 )
 from peoplebase.exports.formats import (
-    EXPORT_PREFETCH,
     available_columns,
     choose_columns,
     csv_chunks,
     csv_rows,
+    load_children,
 )
 from peoplebase.exports.formats import neutralise_cell as neutralise_cell  # used by callers
 from peoplebase.users.models import User
@@ -356,9 +356,9 @@ def _export_batch(job: BulkJob, batch: list[Contact]) -> None:
             handle.write(next(csv_chunks([], columns)))
         job.result_file = str(path)
     ids = [contact.pk for contact in batch]
-    rows = contacts.contact_queryset().filter(pk__in=ids).prefetch_related(*EXPORT_PREFETCH)
+    rows = load_children(list(contacts.contact_queryset().filter(pk__in=ids).order_by("pk")))
     with Path(job.result_file).open("a", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
-        for row in csv_rows(rows.order_by("pk"), columns):
+        for row in csv_rows(rows, columns):
             writer.writerow(row)
             job.changed += 1

@@ -24,13 +24,13 @@ from peoplebase.core.lookups import parse_id
 from peoplebase.core.permissions import ensure_can_view
 from peoplebase.customfields.services import active_definitions
 from peoplebase.exports.formats import (
-    EXPORT_PREFETCH,
     FORMATS,
     ExportColumn,
     UnknownColumns,
     available_columns,
     choose_columns,
     export_chunks,
+    load_children,
 )
 from peoplebase.exports.models import ContactExport, ExportStatus
 from peoplebase.segments import services as segments
@@ -141,11 +141,7 @@ def iter_contacts(queryset: QuerySet[Contact]) -> Iterator[Contact]:
     """The contacts in id order, a batch at a time with their children, in bounded memory."""
     last = 0
     while True:
-        batch = list(
-            queryset.filter(pk__gt=last)
-            .order_by("pk")
-            .prefetch_related(*EXPORT_PREFETCH)[:BATCH_SIZE]
-        )
+        batch = load_children(list(queryset.filter(pk__gt=last).order_by("pk")[:BATCH_SIZE]))
         if not batch:
             return
         yield from batch

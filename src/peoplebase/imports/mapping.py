@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 EXTRAS = ("company_name", "owner_email", "note")
@@ -250,6 +251,7 @@ GOOGLE_SYSTEM_GROUPS = {"mycontacts"}
 NEUTRALISED = ("=", "+", "-", "@", "\t", "\r")
 
 
+@lru_cache(maxsize=8192)
 def compact(header: str) -> str:
     """Case-folded letters and digits only: "E-mail 2 Address" → "email2address"."""
     text = unicodedata.normalize("NFKD", header.casefold())
@@ -374,7 +376,7 @@ def _put(data: dict[str, Any], target: str, value: str) -> None:
         data.setdefault("custom_fields", {}).setdefault(target[7:], value)
     elif target == "tags":
         tags = data.setdefault("tags", [])
-        for tag in TAG_SPLIT.split(value):
+        for tag in _tag_pieces(value):
             tag = tag.lstrip("*").strip()
             if tag and compact(tag) not in GOOGLE_SYSTEM_GROUPS and tag not in tags:
                 tags.append(tag)
@@ -388,6 +390,11 @@ def _put(data: dict[str, Any], target: str, value: str) -> None:
         data.setdefault(target, re.sub(r"^(\d+)\.0*$", r"\1", value))
     else:
         data.setdefault(target, value)
+
+
+@lru_cache(maxsize=4096)
+def _tag_pieces(value: str) -> tuple[str, ...]:
+    return tuple(TAG_SPLIT.split(value))
 
 
 def choice_value(text: str) -> str:
@@ -413,8 +420,7 @@ def _put_list(
         kind_text = kinds[position] if position < len(kinds) else ""
         kind = target.split(".", 1)[1] if "." in target else kind_of(kind_text, email=is_email)
         primary = kind_text.strip().startswith("*") and not has_primary
-        splitter = EMAIL_SPLIT if is_email else PACKED
-        for piece in splitter.split(value):
+        for piece in _pieces(value, is_email):
             piece = piece.strip()
             identity = piece.casefold() if is_email else re.sub(r"\D", "", piece) or piece
             if not piece or identity in seen:
@@ -429,6 +435,13 @@ def _put_list(
             items.append(item)
     if items:
         data[kind_key] = items
+
+
+def _pieces(value: str, is_email: bool) -> list[str]:
+    # Most cells hold one value: skip the regular expression then (imports map 1M rows).
+    if ":::" in value or (is_email and ("," in value or ";" in value)):
+        return (EMAIL_SPLIT if is_email else PACKED).split(value)
+    return [value]
 
 
 def kind_of(text: str, *, email: bool) -> str:

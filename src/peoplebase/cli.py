@@ -15,6 +15,7 @@ COMMANDS = {
     "createuser": "Add a user with a role, optionally with an API token.",
     "contacts": "Filter contacts (`contacts list --filter k=v`) or `contacts search TEXT`.",
     "demo": "Load a sample workspace with contacts, companies, leads and history.",
+    "import": "Import contacts from a CSV, TSV, XLSX or vCard file; `import undo JOB_ID`.",
     "search": "Rebuild the contact search index (`peoplebase search rebuild`).",
     "manage": "Run any Django management command, e.g. `peoplebase manage check`.",
     "export": "Export contacts to CSV or vCard (`export --view NAME --format vcf --out F`).",

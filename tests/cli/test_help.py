@@ -18,6 +18,7 @@ COMMAND_NAMES = [
     "createuser",
     "contacts",
     "demo",
+    "import",
     "search",
     "manage",
     "export",

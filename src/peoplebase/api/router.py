@@ -109,6 +109,8 @@ def _register_routers() -> None:
     from peoplebase.contacts.api import tags_router
     from peoplebase.customfields.api import router as custom_fields_router
     from peoplebase.exports.api import router as exports_router
+    from peoplebase.imports.api import mappings_router as import_mappings_router
+    from peoplebase.imports.api import router as imports_router
     from peoplebase.leads.api import router as leads_router
     from peoplebase.segments.api import router as saved_views_router
     from peoplebase.users.api import router as users_router
@@ -124,6 +126,8 @@ def _register_routers() -> None:
     api.add_router("/notes", notes_router)
     api.add_router("/users", users_router)
     api.add_router("/saved-views", saved_views_router)
+    api.add_router("/imports", imports_router)
+    api.add_router("/import-mappings", import_mappings_router)
     api.add_router("/exports", exports_router)
     api.add_router("/gdpr", gdpr_router)
     # Last, so it only answers paths no router claimed: a problem+json 404, not an HTML page.

@@ -293,8 +293,13 @@ def clean_contact_input(
     instance: Contact | None,
     region: str,
     errors: ErrorCollector,
+    definitions: dict[str, Any] | None = None,
 ) -> CleanContact:
-    """Validate every field present in `data`; absent fields keep their stored value."""
+    """Validate every field present in `data`; absent fields keep their stored value.
+
+    `definitions` (active custom fields) may be passed by callers cleaning many rows, so the
+    definitions are read once rather than once per row.
+    """
     result = CleanContact()
     for name in data:
         if name not in WRITABLE_FIELDS:
@@ -314,6 +319,7 @@ def clean_contact_input(
             data.get("custom_fields") or {},
             instance.custom_fields if instance else {},
             creating=instance is None,
+            definitions=definitions,
             errors=errors,
         )
     _settle_consent(result, instance)

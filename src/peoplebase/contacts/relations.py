@@ -72,6 +72,7 @@ MERGE_POLICIES: dict[str, str] = {
     "leads.Lead.converted_contact": "move",
     "activities.Activity.contact": "move",
     "audit.AuditEntry.object_id": "history",
+    "imports.ImportRow.contact": "move",
 }
 
 

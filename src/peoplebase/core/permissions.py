@@ -90,3 +90,13 @@ def ensure_can_handle_personal_data(actor: User | None) -> None:
         raise Forbidden(
             "Only admins and data protection officers may export or erase a person's data."
         )
+
+
+def can_import(actor: User | None) -> bool:
+    """Imports create and overwrite many records at once: managers and admins only."""
+    return can_create(actor) and actor.can_edit_all_records  # type: ignore[union-attr]
+
+
+def ensure_can_import(actor: User | None) -> None:
+    if not can_import(actor):
+        raise Forbidden("Only managers and admins may import contacts.")

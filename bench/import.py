@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""Generate a messy contacts CSV, import it end to end, and report speed, memory and counts.
+
+    .venv/bin/python bench/import.py --rows 100000
+    .venv/bin/python bench/import.py --rows 1000000 --database-url postgres://postgres@127.0.0.1/bench
+
+The file is deterministic for a given --rows and --seed: unique people with accented names,
+mixed phone formats (E.164, national, dotted, other countries) and blank cells; about 5%
+duplicates of earlier rows (the same email re-cased or padded, or the same phone re-formatted);
+about 2% bad email addresses and 0.5% rows with neither name nor email. The generator knows
+which rows must be created, skipped and rejected, and the benchmark checks the import's counts
+against that truth exactly. It prints one JSON object (see bench/README.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+HEADER = [
+    "First Name",
+    "Last Name",
+    "E-mail Address",
+    "Mobile Phone",
+    "Company",
+    "Job Title",
+    "City",
+]
+FIRST = (
+    "Zoë", "José", "Ana", "Łukasz", "Søren", "Aurélie", "Mía", "Jürgen", "Chloé", "Noah",
+    "Emma", "Liam", "Olivia", "Hiroshi", "Nguyễn", "Fatima", "Priya", "Oliver", "Sofía", "Björn",
+)  # fmt: skip
+LAST = (
+    "García", "Müller", "Ångström", "O'Brien", "Dvořák", "Smith", "Nakamura", "Kowalski",
+    "Ferrari", "Jensen", "Dubois", "Silva", "Novak", "Brown", "Öztürk", "Kim", "Patel", "Rossi",
+)  # fmt: skip
+COMPANY_WORDS = (
+    "Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Hooli", "Vandelay", "Soylent",
+)  # fmt: skip
+COMPANIES = tuple(f"{w} {k}" for w in COMPANY_WORDS for k in ("Inc", "GmbH", "Ltd", "SA"))
+TITLES = ("CEO", "CTO", "Sales Manager", "Engineer", "", "", "Buyer", "Head of Ops")
+CITIES = ("Paris", "Berlin", "New York", "", "São Paulo", "Kraków", "Tokyo", "")
+SCATTER = 7_919  # coprime with 10**6: row numbers map one-to-one onto phone numbers
+DUPLICATE, BAD_EMAIL, NO_IDENTITY = 0.05, 0.02, 0.005
+
+
+def person(index: int, seed: int) -> dict[str, str]:
+    """The unique person of row `index`: a pure function, so duplicates re-derive it."""
+    rng = random.Random(seed * 1_000_003 + index)
+    first, last = rng.choice(FIRST), rng.choice(LAST)
+    local = (index * SCATTER) % 1_000_000
+    kind = index % 5
+    if kind == 0:
+        phone = f"+1 212-5{local // 10000:02d}-{local % 10000:04d}"
+    elif kind == 1:
+        phone = f"(212) 5{local // 10000:02d}-{local % 10000:04d}"
+    elif kind == 2:
+        phone = f"212.5{local // 10000:02d}.{local % 10000:04d}"
+    elif kind == 3:
+        phone = f"+44 20 7{local // 10000:03d} {local % 10000:04d}"
+    else:
+        phone = ""  # blank cell
+    return {
+        "first": first,
+        "last": last,
+        "email": f"{ascii_fold(first)}.{ascii_fold(last)}.{index}@example.com",
+        "phone": phone,
+        "company": rng.choice(COMPANIES),
+        "title": rng.choice(TITLES),
+        "city": rng.choice(CITIES),
+    }
+
+
+def ascii_fold(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if c.isascii() and c.isalnum()).lower() or "x"
+
+
+def generate(path: Path, rows: int, seed: int) -> dict[str, int]:
+    """Write the file and return the counts a correct import must produce."""
+    rng = random.Random(seed)
+    truth = {"created": 0, "updated": 0, "skipped": 0, "invalid": 0}
+    uniques: list[int] = []  # row indexes of unique people, for duplicates to point at
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for index in range(rows):
+            roll = rng.random()
+            p = person(index, seed)
+            if roll < DUPLICATE and uniques:
+                p = person(uniques[rng.randrange(len(uniques))], seed)
+                if p["phone"] and rng.random() < 0.5:
+                    p["email"] = ""  # matched by the phone alone, written differently
+                    p["phone"] = p["phone"].replace("-", " ").replace(".", " ")
+                else:
+                    p["email"] = f"  {p['email'].upper()} "
+                truth["skipped"] += 1
+            elif roll < DUPLICATE + BAD_EMAIL:
+                p["email"] = p["email"].replace("@", " at ", 1)
+                truth["invalid"] += 1
+            elif roll < DUPLICATE + BAD_EMAIL + NO_IDENTITY:
+                p["first"] = p["last"] = p["email"] = ""
+                truth["invalid"] += 1
+            else:
+                uniques.append(index)
+                truth["created"] += 1
+            writer.writerow(
+                [p["first"], p["last"], p["email"], p["phone"], p["company"], p["title"], p["city"]]
+            )
+    return truth
+
+
+def configure(args: argparse.Namespace) -> str:
+    data_dir = args.data_dir or tempfile.mkdtemp(prefix="peoplebase-import-bench-")
+    os.environ["PEOPLEBASE_DATA_DIR"] = data_dir
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "peoplebase.settings"
+    import django
+
+    django.setup()
+    return data_dir
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    data_dir = configure(args)
+    from django.core.management import call_command
+
+    from peoplebase.contacts.models import Contact
+    from peoplebase.imports import services
+    from peoplebase.users.models import User
+
+    call_command("migrate", verbosity=0)
+    path = Path(data_dir) / f"bench-{args.rows}.csv"
+    started = time.perf_counter()
+    truth = generate(path, args.rows, args.seed)
+    generated = time.perf_counter() - started
+    actor = User.objects.filter(email="bench-import@example.com").first()
+    actor = actor or User.objects.create_user("bench-import@example.com", role="manager")
+    before = Contact.objects.count()
+
+    started = time.perf_counter()
+    job = services.create_import_from_path(actor, path)
+    upload_seconds = time.perf_counter() - started
+    job = services.run_import_now(actor, job)
+    total = time.perf_counter() - started
+    counts = {name: getattr(job, name) for name in truth}
+    return {
+        "rows": args.rows,
+        "database": "postgresql" if args.database_url else "sqlite",
+        "status": job.status,
+        "rows_per_second": round(args.rows / total),
+        "seconds_end_to_end": round(total, 2),
+        "seconds_per_stage": {"upload_and_count": round(upload_seconds, 2), **job.timings},
+        "seconds_generating_file": round(generated, 2),
+        "peak_rss_mb": peak_rss_mb(),
+        "counts": counts,
+        "expected": truth,
+        "counts_exact": counts == truth and Contact.objects.count() - before == truth["created"],
+        "mapping": services.import_report(job)["mapping"],
+        "cpu_count": os.cpu_count(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--rows", type=int, default=100_000, help="default: %(default)s")
+    parser.add_argument("--seed", type=int, default=1, help="default: %(default)s")
+    parser.add_argument("--database-url", default="", help="PostgreSQL URL; default SQLite")
+    parser.add_argument("--data-dir", default="", help="default: a new temporary directory")
+    args = parser.parse_args(argv)
+    if args.rows < 1:
+        parser.error("--rows must be at least 1")
+    result = run(args)
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0 if result["counts_exact"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

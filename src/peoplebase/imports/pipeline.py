@@ -1,0 +1,618 @@
+"""The import pipeline: rows are cleaned by the contact rules, matched in batches, then written.
+
+Every row goes through `contacts.cleaning.clean_contact_input`, the same validation and
+normalisation as a contact typed into the form; only the writing differs. Creates are written a
+batch at a time (bulk inserts of contacts, emails, phones and tags, one search-index pass and one
+audit entry per batch); updates of existing contacts go one by one through
+`contacts.services.update_contact`, so their field history is the ordinary one.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db import connection, transaction
+from django.utils import timezone
+
+from peoplebase.activities.models import Activity, ActivityKind
+from peoplebase.audit.services import AuditAction, record_change
+from peoplebase.companies.models import Company
+from peoplebase.contacts.cleaning import CleanContact, clean_contact_input
+from peoplebase.contacts.models import (
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    ContactTag,
+)
+from peoplebase.contacts.services import get_or_create_tags, update_contact
+from peoplebase.core.errors import DomainError, ErrorCollector, ValidationFailed
+from peoplebase.customfields.services import active_definitions
+from peoplebase.imports.bulkwrite import insert_rows, reserve_ids
+from peoplebase.imports.mapping import apply_mapping, pop_extras
+from peoplebase.imports.models import DuplicatePolicy, ImportJob, ImportRow, RowOutcome
+from peoplebase.normalize import fold, sort_key
+from peoplebase.search.services import index_contacts
+from peoplebase.users.models import User
+
+BATCH_SIZE = 2_000
+# Scalar fields a duplicate may fill or overwrite on an existing contact.
+UPDATABLE_SCALARS = (
+    "first_name",
+    "last_name",
+    "full_name",
+    "job_title",
+    "department",
+    "seniority",
+    "role",
+    "street",
+    "street2",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "linkedin_url",
+    "twitter_handle",
+    "lead_score",
+)
+NAME_FIELDS = ("first_name", "last_name", "full_name")
+
+
+@dataclass
+class RowContext:
+    """What every row of one job shares: who imports, the mapping, defaults, lookups."""
+
+    actor: User
+    mapping: dict[int, str]
+    defaults: dict[str, Any]
+    default_tags: list[str]
+    default_owner_id: int | None
+    policy: str
+    match_name_company: bool
+    region: str
+    definitions: dict[str, Any] = field(default_factory=active_definitions)
+    owners_by_email: dict[str, int | None] = field(default_factory=dict)
+
+
+@dataclass
+class PreparedRow:
+    """One row after mapping and cleaning, or the reason it cannot be imported."""
+
+    number: int
+    cells: list[str]
+    clean: CleanContact | None = None
+    file_keys: frozenset[str] = frozenset()
+    company_name: str = ""
+    owner_email: str = ""
+    owner_id: int | None = None
+    note: str = ""
+    reason: str = ""
+    outcome: str = ""
+    match_id: int | None = None
+    changes: dict[str, Any] | None = None
+    contact_id: int | None = None
+
+    @property
+    def emails(self) -> list[str]:
+        return [e.email for e in (self.clean.emails or [])] if self.clean else []
+
+    @property
+    def phones(self) -> list[str]:
+        if not self.clean:
+            return []
+        return [p.number for p in (self.clean.phones or []) if p.is_valid]
+
+    def name_company_key(self) -> str:
+        if not self.clean or not self.company_name:
+            return ""
+        name = fold(self.clean.scalars.get("full_name", ""))
+        return f"{name}|{fold(self.company_name)}" if name else ""
+
+
+@dataclass
+class Stages:
+    """Seconds spent in each stage, summed over batches."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def add(self, stage: str, started: float) -> float:
+        now = time.perf_counter()
+        self.seconds[stage] = round(self.seconds.get(stage, 0.0) + now - started, 3)
+        return now
+
+
+def batches(rows: Iterator[list[str]], size: int, start: int = 0) -> Iterator[list[PreparedRow]]:
+    """Rows numbered from 1 (the first data row), `size` at a time, skipping the first `start`."""
+    batch: list[PreparedRow] = []
+    for number, cells in enumerate(rows, start=1):
+        if number <= start:
+            continue
+        batch.append(PreparedRow(number=number, cells=cells))
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# --- cleaning -----------------------------------------------------------------------------
+
+
+def prepare(row: PreparedRow, ctx: RowContext) -> None:
+    """Map and clean one row in place; a row that breaks a rule gets its reason."""
+    data = apply_mapping(row.cells, ctx.mapping)
+    extras = pop_extras(data)
+    row.file_keys = frozenset(k for k, v in data.items() if v not in (None, "", [], {}))
+    row.company_name = " ".join(str(extras.get("company_name") or "").split())[:200]
+    row.note = str(extras.get("note") or "").strip()
+    row.owner_email = str(extras.get("owner_email") or "").strip().lower()
+    errors = ErrorCollector()
+    for name, value in ctx.defaults.items():
+        if data.get(name) in (None, ""):
+            data[name] = value
+    if ctx.default_tags:
+        data["tags"] = list(data.get("tags") or []) + ctx.default_tags
+    clean = clean_contact_input(
+        data, instance=None, region=ctx.region, errors=errors, definitions=ctx.definitions
+    )
+    if not clean.scalars.get("full_name") and not clean.emails:
+        errors.add("full_name", "Give at least a name or an email address.")
+    if errors:
+        row.outcome, row.reason = RowOutcome.INVALID, describe_errors(errors.errors)
+        return
+    row.clean = clean
+
+
+def describe_errors(errors: dict[str, list[str]]) -> str:
+    parts = [f"{name}: {' '.join(messages)}" for name, messages in errors.items()]
+    return "; ".join(parts)[:500]
+
+
+def resolve_owners(rows: list[PreparedRow], ctx: RowContext) -> None:
+    """Owners named by email in the file, looked up once per address (in this process: the
+    cleaning process never touches the database)."""
+    for row in rows:
+        if not row.owner_email:
+            row.owner_id = ctx.default_owner_id
+            continue
+        if row.owner_email not in ctx.owners_by_email:
+            user = User.objects.filter(email__iexact=row.owner_email, is_active=True).first()
+            ctx.owners_by_email[row.owner_email] = user.pk if user else None
+        row.owner_id = ctx.owners_by_email[row.owner_email]
+        if row.owner_id is None:
+            problem = f"owner: No active user with the email {row.owner_email}."
+            row.reason = f"{row.reason}; {problem}"[:500] if row.reason else problem
+            row.outcome, row.clean = RowOutcome.INVALID, None
+
+
+# The row context a forked cleaning process works with (set just before the fork).
+_worker_context: RowContext | None = None
+PARALLEL_MIN_ROWS = 20_000
+
+
+def _prepare_batch(batch: list[PreparedRow]) -> list[PreparedRow]:
+    assert _worker_context is not None
+    for row in batch:
+        prepare(row, _worker_context)
+    return batch
+
+
+def prepared_batches(
+    source: Iterator[list[PreparedRow]], ctx: RowContext, *, parallel: bool
+) -> Iterator[list[PreparedRow]]:
+    """Batches with every row mapped and cleaned, owners resolved.
+
+    With `parallel`, a forked process cleans the next batch while this one writes the last,
+    so the two halves of the work use both cores. At most two batches wait at a time, so
+    memory stays flat. The cleaning process runs `prepare` only, which never uses the
+    database; it is forked outside any transaction and ends with the generator.
+    """
+    if not parallel:
+        for batch in source:
+            for row in batch:
+                prepare(row, ctx)
+            resolve_owners(batch, ctx)
+            yield batch
+        return
+    global _worker_context
+    _worker_context = ctx
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        pending: deque[Any] = deque()
+        for batch in source:
+            pending.append(pool.apply_async(_prepare_batch, (batch,)))
+            if len(pending) >= 2:
+                ready = pending.popleft().get()
+                resolve_owners(ready, ctx)
+                yield ready
+        while pending:
+            ready = pending.popleft().get()
+            resolve_owners(ready, ctx)
+            yield ready
+
+
+# --- matching -----------------------------------------------------------------------------
+
+
+class SeenInFile:
+    """Emails, phones and name+company keys of rows already taken from this file.
+
+    Keys are kept as 64-bit hashes with the row that first had them, so a million rows fit
+    in memory; a hash collision could at worst skip one row as a duplicate, reported as such.
+    """
+
+    def __init__(self) -> None:
+        self.rows: dict[int, int] = {}
+
+    def first_row(self, keys: Iterable[str]) -> tuple[int, str] | None:
+        for key in keys:
+            number = self.rows.get(hash(key))
+            if number is not None:
+                return number, key
+        return None
+
+    def remember(self, keys: Iterable[str], number: int) -> None:
+        for key in keys:
+            self.rows.setdefault(hash(key), number)
+
+
+def row_keys(row: PreparedRow, ctx: RowContext) -> list[str]:
+    keys = [f"e:{email}" for email in row.emails] + [f"p:{phone}" for phone in row.phones]
+    if ctx.match_name_company and row.name_company_key():
+        keys.append(f"n:{row.name_company_key()}")
+    return keys
+
+
+def existing_matches(rows: list[PreparedRow], ctx: RowContext) -> dict[str, int]:
+    """Match key -> lowest existing contact id, with one query per kind of key for the batch."""
+    emails = sorted({e for r in rows for e in r.emails})
+    phones = sorted({p for r in rows for p in r.phones})
+    found: dict[str, int] = {}
+    if emails:
+        pairs = ContactEmail.objects.filter(email__in=emails).values_list("email", "contact_id")
+        for email, contact_id in pairs.order_by("-contact_id"):
+            found[f"e:{email}"] = contact_id
+    if phones:
+        pairs = ContactPhone.objects.filter(number__in=phones).values_list("number", "contact_id")
+        for number, contact_id in pairs.order_by("-contact_id"):
+            found[f"p:{number}"] = contact_id
+    if ctx.match_name_company:
+        found.update(_name_company_matches(rows))
+    return found
+
+
+def _name_company_matches(rows: list[PreparedRow]) -> dict[str, int]:
+    wanted = {r.name_company_key() for r in rows} - {""}
+    company_keys = sorted({key.split("|", 1)[1] for key in wanted})
+    if not company_keys:
+        return {}
+    found: dict[str, int] = {}
+    candidates = Contact.objects.filter(company__name_key__in=company_keys).values_list(
+        "pk", "full_name", "company__name_key"
+    )
+    for pk, full_name, company_key in candidates.order_by("-pk"):
+        key = f"{fold(full_name)}|{company_key}"
+        if key in wanted:
+            found[f"n:{key}"] = pk
+    return found
+
+
+SUPPRESSED_REASON = "emails: {email} was erased at the person's request and is suppressed."
+
+
+def suppressed_emails(emails: list[str]) -> set[str]:
+    """Addresses on the GDPR suppression list (one query per batch), when that app is present."""
+    if not emails or not apps.is_installed("peoplebase.compliance"):
+        return set()
+    from peoplebase.compliance.suppression import (  # type: ignore[import-not-found]
+        suppressed_emails as listed,
+    )
+
+    return set(listed(emails))
+
+
+def _refuse_suppressed(rows: list[PreparedRow]) -> None:
+    blocked = suppressed_emails(sorted({e for row in rows for e in row.emails}))
+    for row in rows:
+        hit = next((email for email in row.emails if email in blocked), None)
+        if hit is not None:
+            row.outcome, row.reason = RowOutcome.INVALID, SUPPRESSED_REASON.format(email=hit)
+            row.clean = None
+
+
+KEY_LABELS = {"e": "email", "p": "phone", "n": "name and company"}
+
+
+def decide(rows: list[PreparedRow], ctx: RowContext, seen: SeenInFile) -> None:
+    """Set each valid row's outcome from the policy, existing contacts and earlier rows."""
+    _refuse_suppressed(rows)
+    valid = [row for row in rows if row.clean is not None]
+    existing = existing_matches(valid, ctx)
+    for row in valid:
+        keys = row_keys(row, ctx)
+        earlier = seen.first_row(keys) if ctx.policy != DuplicatePolicy.CREATE else None
+        if earlier is not None:
+            number, key = earlier
+            row.outcome = RowOutcome.SKIPPED
+            row.reason = f"Same {KEY_LABELS[key[0]]} as row {number} of this file."
+            continue
+        seen.remember(keys, row.number)
+        match = next(((k, existing[k]) for k in keys if k in existing), None)
+        if match is None or ctx.policy == DuplicatePolicy.CREATE:
+            row.outcome = RowOutcome.CREATED
+            continue
+        key, row.match_id = match
+        label = KEY_LABELS[key[0]]
+        if ctx.policy == DuplicatePolicy.SKIP:
+            row.outcome = RowOutcome.SKIPPED
+            row.reason = f"Matches existing contact #{row.match_id} by {label}."
+        else:
+            row.outcome = RowOutcome.UPDATED
+            row.reason = f"Matches existing contact #{row.match_id} by {label}."
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+@dataclass
+class BatchWriter:
+    """Writes one decided batch inside the caller's transaction."""
+
+    job: ImportJob
+    ctx: RowContext
+    companies: dict[str, int] = field(default_factory=dict)
+
+    def write(self, rows: list[PreparedRow]) -> None:
+        for row in rows:
+            if row.outcome == RowOutcome.UPDATED:
+                self._update(row)
+        created = [row for row in rows if row.outcome == RowOutcome.CREATED]
+        if created:
+            self._create(created)
+            index_contacts([row.contact_id for row in created if row.contact_id])
+        self._notes(rows)
+        insert_rows(ImportRow, [self._import_row(row) for row in rows])
+        record_change(
+            self.ctx.actor,
+            self.job,
+            AuditAction.CREATE if created else AuditAction.UPDATE,
+            {
+                "rows": [None, f"{rows[0].number}-{rows[-1].number}"],
+                "contacts_created": [None, len(created)],
+                "contacts_updated": [
+                    None,
+                    sum(1 for row in rows if row.outcome == RowOutcome.UPDATED),
+                ],
+            },
+        )
+
+    def _import_row(self, row: PreparedRow) -> dict[str, Any]:
+        rejected = row.outcome in (RowOutcome.INVALID, RowOutcome.SKIPPED)
+        return {
+            "job_id": self.job.pk,
+            "row_number": row.number,
+            "outcome": row.outcome,
+            "contact_id": row.contact_id,
+            "reason": row.reason[:500],
+            "cells": row.cells if rejected else None,
+            "changes": row.changes,
+        }
+
+    def _company_ids(self, rows: list[PreparedRow]) -> None:
+        """Employers by folded name: existing accounts are reused, missing ones created."""
+        wanted = {fold(r.company_name)[:200]: r.company_name for r in rows if r.company_name}
+        missing = [key for key in wanted if key not in self.companies]
+        if not missing:
+            return
+        existing = Company.objects.filter(name_key__in=missing, is_archived=False)
+        for pk, key in existing.order_by("-pk").values_list("pk", "name_key"):
+            self.companies[key] = pk
+        from peoplebase.companies.services import create_company
+
+        for key in missing:
+            if key not in self.companies:
+                company = create_company(self.ctx.actor, {"name": wanted[key]})
+                self.companies[key] = company.pk
+
+    def _create(self, rows: list[PreparedRow]) -> None:
+        """New contacts and their emails, phones and tags, one insert per table."""
+        self._company_ids(rows)
+        now = timezone.now()
+        tag_ids = self._tag_ids(rows)
+        with connection.cursor() as cursor:  # take SQLite's write lock before reserving ids
+            cursor.execute(
+                "UPDATE imports_importjob SET processed_rows = processed_rows WHERE id = %s",
+                [self.job.pk],
+            )
+        ids = reserve_ids(Contact, len(rows))
+        contacts, emails, phones, links = [], [], [], []
+        for row, pk in zip(rows, ids, strict=True):
+            row.contact_id = pk
+            clean = row.clean
+            assert clean is not None
+            contacts.append(self._contact(row, pk, now))
+            emails += [
+                {
+                    "contact_id": pk,
+                    "email": e.email,
+                    "original": e.original,
+                    "kind": e.kind,
+                    "is_primary": e.is_primary,
+                    "is_bounced": e.is_bounced,
+                    "is_opted_out": e.is_opted_out,
+                    "created_at": now,
+                }
+                for e in clean.emails or []
+            ]
+            phones += [
+                {
+                    "contact_id": pk,
+                    "number": p.number,
+                    "original": p.original,
+                    "kind": p.kind,
+                    "is_primary": p.is_primary,
+                    "is_valid": p.is_valid,
+                    "created_at": now,
+                }
+                for p in clean.phones or []
+            ]
+            links += [
+                {"contact_id": pk, "tag_id": tag_ids[fold(name)[:50]], "created_at": now}
+                for name in clean.tags or []
+            ]
+        insert_rows(Contact, contacts)
+        insert_rows(ContactEmail, emails)
+        insert_rows(ContactPhone, phones)
+        insert_rows(ContactTag, links)
+
+    def _tag_ids(self, rows: list[PreparedRow]) -> dict[str, int]:
+        names = {fold(n)[:50]: n for r in rows for n in (r.clean.tags or [] if r.clean else [])}
+        cache = self.__dict__.setdefault("_tags", {})
+        missing = [name for key, name in names.items() if key not in cache]
+        for tag in get_or_create_tags(missing):
+            cache[tag.name_key] = tag.pk
+        return cache
+
+    def _contact(self, row: PreparedRow, pk: int, now: Any) -> dict[str, Any]:
+        clean = row.clean
+        assert clean is not None
+        scalars = clean.scalars
+        return {
+            **scalars,
+            "id": pk,
+            "created_by_id": self.ctx.actor.pk,
+            "owner_id": row.owner_id,
+            "company_id": self.companies.get(fold(row.company_name)[:200]),
+            "custom_fields": clean.custom_fields or {},
+            "sort_name": sort_key(
+                scalars.get("first_name", ""),
+                scalars.get("last_name", ""),
+                scalars.get("full_name", ""),
+            ),
+            "email": next((e.email for e in clean.emails or [] if e.is_primary), ""),
+            "phone": next((p.number for p in clean.phones or [] if p.is_primary), ""),
+            "created_at": now,
+            "updated_at": now,
+        }
+
+    def _notes(self, rows: list[PreparedRow]) -> None:
+        notes = [
+            Activity(
+                kind=ActivityKind.NOTE,
+                contact_id=row.contact_id,
+                actor=self.ctx.actor,
+                body=row.note[:20_000],
+            )
+            for row in rows
+            if row.note and row.contact_id and row.outcome == RowOutcome.CREATED
+        ]
+        Activity.objects.bulk_create(notes)
+
+    def _update(self, row: PreparedRow) -> None:
+        """Fill or overwrite an existing contact through the contact service, one by one."""
+        contact = Contact.objects.select_related("company", "owner").get(pk=row.match_id)
+        data = update_data(row, contact, overwrite=self.ctx.policy == DuplicatePolicy.OVERWRITE)
+        row.contact_id = contact.pk
+        if not data:
+            row.outcome, row.reason = RowOutcome.SKIPPED, f"{row.reason} Nothing new to add."
+            return
+        before = {name: _comparable(contact, name) for name in data}
+        try:
+            with transaction.atomic():
+                updated = update_contact(self.ctx.actor, contact, data).contact
+        except ValidationFailed as exc:
+            row.outcome, row.reason = RowOutcome.INVALID, describe_errors(exc.errors)
+            return
+        except DomainError as exc:
+            row.outcome, row.reason = RowOutcome.SKIPPED, exc.message
+            return
+        after = {name: _comparable(updated, name) for name in data}
+        row.changes = {k: [before[k], after[k]] for k in data if before[k] != after[k]}
+        if not row.changes:
+            row.outcome, row.reason = RowOutcome.SKIPPED, f"{row.reason} Nothing new to add."
+
+
+def _comparable(contact: Contact, name: str) -> Any:
+    """A field's value in the form `update_contact` accepts back (used by undo)."""
+    if name == "emails":
+        return [e.email for e in contact.emails.all()]
+    if name == "phones":
+        return [p.number for p in contact.phones.all()]
+    if name == "tags":
+        return sorted(link.tag.name for link in contact.tag_links.select_related("tag"))
+    if name == "custom_fields":
+        return dict(contact.custom_fields)
+    if name == "company_id":
+        return contact.company_id
+    return getattr(contact, name)
+
+
+def update_data(row: PreparedRow, contact: Contact, *, overwrite: bool) -> dict[str, Any]:
+    """What a matching row adds to `contact`: only values the file itself gives.
+
+    Fill: scalar fields that are empty on the contact. Overwrite: every scalar the file gives.
+    Both add emails, phones and tags the contact lacks (nothing is removed) and set custom
+    fields by the same rule as scalars. Defaults never overwrite an existing contact's values.
+    """
+    clean = row.clean
+    assert clean is not None
+    data: dict[str, Any] = {}
+    names_given = bool({"first_name", "last_name", "full_name"} & row.file_keys)
+    for name in UPDATABLE_SCALARS:
+        if name in NAME_FIELDS and not names_given:
+            continue
+        if name not in NAME_FIELDS and name not in row.file_keys:
+            continue
+        value = clean.scalars.get(name)
+        if value in (None, ""):
+            continue
+        current = getattr(contact, name)
+        if (overwrite or current in (None, "", 0)) and current != value:
+            data[name] = value
+    if names_given and not overwrite and contact.full_name:
+        for name in NAME_FIELDS:
+            data.pop(name, None)
+    _add_lists(data, clean, contact)
+    _custom_fields(data, clean, contact, row.file_keys, overwrite=overwrite)
+    return data
+
+
+def _add_lists(data: dict[str, Any], clean: CleanContact, contact: Contact) -> None:
+    have_emails = [e.email for e in contact.emails.all()]
+    new_emails = [e.email for e in clean.emails or [] if e.email not in have_emails]
+    if new_emails:
+        data["emails"] = have_emails + new_emails
+    have_phones = [p.number for p in contact.phones.all()]
+    new_phones = [p.original or p.number for p in clean.phones or [] if p.number not in have_phones]
+    if new_phones:
+        data["phones"] = have_phones + new_phones
+    have_tags = sorted(link.tag.name for link in contact.tag_links.select_related("tag"))
+    folded = {fold(t) for t in have_tags}
+    new_tags = [t for t in clean.tags or [] if fold(t) not in folded]
+    if new_tags:
+        data["tags"] = have_tags + new_tags
+
+
+def _custom_fields(
+    data: dict[str, Any],
+    clean: CleanContact,
+    contact: Contact,
+    file_keys: frozenset[str],
+    *,
+    overwrite: bool,
+) -> None:
+    if "custom_fields" not in file_keys:
+        return
+    current = contact.custom_fields or {}
+    changed = {
+        key: value
+        for key, value in (clean.custom_fields or {}).items()
+        if value not in (None, "", []) and current.get(key) != value
+        if overwrite or current.get(key) in (None, "", [])
+    }
+    if changed:
+        data["custom_fields"] = {**current, **changed}

@@ -1,0 +1,763 @@
+"""Import services: upload, mapping, defaults, duplicates policy, preview, run, report, undo.
+
+The web wizard, the API and `peoplebase import` call these same functions, in this order:
+`create_import` (stores the file and suggests a mapping) → `set_mapping` → `set_options` →
+`preview_import` → `start_import` (background) or `run_import` (in-process) → `import_report`,
+`rejected_rows_csv` and `undo_import`. Who may import is checked once per job.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+import re
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from peoplebase.audit.services import AuditAction, record_change
+from peoplebase.contacts.cleaning import CHOICE_FIELDS, TEXT_LIMITS, clean_tag_names
+from peoplebase.contacts.models import ConsentStatus, ConsentType, Contact
+from peoplebase.contacts.services import update_contact, workspace_phone_region
+from peoplebase.core.errors import (
+    Conflict,
+    DomainError,
+    ErrorCollector,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+)
+from peoplebase.core.lookups import parse_id
+from peoplebase.core.permissions import ensure_can_import, ensure_can_view
+from peoplebase.customfields.services import active_definitions
+from peoplebase.imports.mapping import import_targets, suggest_mapping
+from peoplebase.imports.models import (
+    DuplicatePolicy,
+    ImportJob,
+    ImportRow,
+    ImportStatus,
+    RowOutcome,
+    SavedMapping,
+)
+from peoplebase.imports.pipeline import (
+    BATCH_SIZE,
+    PARALLEL_MIN_ROWS,
+    BatchWriter,
+    PreparedRow,
+    RowContext,
+    SeenInFile,
+    Stages,
+    batches,
+    decide,
+    prepare,
+    prepared_batches,
+)
+from peoplebase.imports.readers import UnreadableFile, open_table
+from peoplebase.normalize import fold
+from peoplebase.search.services import unindex_contacts
+from peoplebase.users.models import User
+
+logger = logging.getLogger("peoplebase.imports")
+
+MAX_UPLOAD_BYTES = getattr(settings, "PEOPLEBASE_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+PREVIEW_ROWS = 20
+DEFAULT_FIELDS = ("owner", "status", "source", "tags", "consent_status", "consent_type")
+DEFAULT_SOURCE = "import"
+OPTED_IN_WARNING = (
+    "Marking imported people Opted In claims each of them agreed to hear from you. Do this only "
+    "when the file records that consent; confirm it explicitly to go ahead."
+)
+UNDO_BATCH = 1_000
+Progress = Callable[[ImportJob], None]
+
+
+# --- reading jobs -------------------------------------------------------------------------
+
+
+def import_queryset(actor: User) -> QuerySet[ImportJob]:
+    """Jobs `actor` may see: their own; admins see everyone's."""
+    jobs = ImportJob.objects.select_related("actor")
+    return jobs if actor.is_admin else jobs.filter(actor=actor)
+
+
+def list_imports(actor: User, limit: int = 50) -> list[ImportJob]:
+    ensure_can_view(actor)
+    return list(import_queryset(actor)[: max(1, min(limit, 200))])
+
+
+def get_import(actor: User, job_id: Any) -> ImportJob:
+    """A job its owner (or an admin) may see; anyone else gets NotFound."""
+    ensure_can_view(actor)
+    job = import_queryset(actor).filter(pk=parse_id(job_id) or -1).first()
+    if job is None:
+        raise NotFound(f"No import with id {job_id}.")
+    return job
+
+
+def _editable(actor: User, job: ImportJob) -> ImportJob:
+    ensure_can_import(actor)
+    job = get_import(actor, job.pk)
+    if job.status != ImportStatus.DRAFT:
+        raise Conflict("This import has already started; its settings can no longer change.")
+    return job
+
+
+# --- step 1: upload -------------------------------------------------------------------------
+
+
+def imports_dir() -> Path:
+    folder = Path(settings.DATA_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _safe_name(name: str) -> str:
+    base = Path(str(name or "upload")).name
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", base)[-100:] or "upload"
+
+
+def create_import(actor: User, upload: IO[bytes], file_name: str) -> ImportJob:
+    """Store an uploaded file, read its headers and suggest a mapping; nothing is imported yet."""
+    ensure_can_import(actor)
+    file_name = Path(str(file_name or "upload")).name[:255] or "upload"
+    path = imports_dir() / f"{secrets.token_hex(8)}-{_safe_name(file_name)}"
+    size = _store(upload, path)
+    try:
+        if size == 0:
+            raise UnreadableFile("The file is empty.")
+        table = open_table(path, filename=file_name)
+        if not table.headers:
+            raise UnreadableFile("The file has no columns.")
+        total = sum(1 for _ in table.rows)
+    except UnreadableFile as exc:
+        path.unlink(missing_ok=True)
+        raise ValidationFailed.single("file", str(exc)) from exc
+    except Exception as exc:  # a reader bug must not become a 500 or leave the file behind
+        path.unlink(missing_ok=True)
+        logger.exception("Could not read upload %s", file_name)
+        raise ValidationFailed.single("file", "This file could not be read.") from exc
+    definitions = active_definitions()
+    mapping = suggest_mapping(table.headers, definitions.keys())
+    job = ImportJob.objects.create(
+        actor=actor,
+        file_name=file_name,
+        stored_path=str(path),
+        file_size=size,
+        format=table.format,
+        encoding=table.encoding or "",
+        delimiter=table.delimiter or "",
+        headers=list(table.headers),
+        notes=list(table.notes),
+        mapping={str(k): v for k, v in mapping.items()},
+        defaults={"consent_type": ConsentType.IMPORTED},
+        total_rows=total,
+    )
+    return job
+
+
+def _store(upload: IO[bytes], path: Path) -> int:
+    """Copy the upload in chunks, refusing it once it passes the size limit."""
+    size = 0
+    with path.open("wb") as out:
+        while chunk := upload.read(1024 * 1024):
+            size += len(chunk)
+            if size > MAX_UPLOAD_BYTES:
+                out.close()
+                path.unlink(missing_ok=True)
+                limit = MAX_UPLOAD_BYTES // (1024 * 1024)
+                raise ValidationFailed.single("file", f"The file is larger than {limit} MB.")
+            out.write(chunk)
+    return size
+
+
+def create_import_from_path(actor: User, path: Path) -> ImportJob:
+    """The CLI's upload: the same checks, reading from a local file."""
+    if not path.is_file():
+        raise ValidationFailed.single("file", f"No file at {path}.")
+    with path.open("rb") as handle:
+        return create_import(actor, handle, path.name)
+
+
+# --- step 2: mapping ------------------------------------------------------------------------
+
+
+def mapping_targets() -> dict[str, str]:
+    """Target key -> label, custom fields included as `custom.<key>`."""
+    return dict(import_targets(list(active_definitions().values())))
+
+
+def set_mapping(actor: User, job: ImportJob, mapping: dict[Any, Any]) -> ImportJob:
+    """Replace the job's mapping: column (index or header text) -> target; "" ignores a column."""
+    job = _editable(actor, job)
+    job.mapping = clean_mapping(job.headers, mapping)
+    job.save(update_fields=["mapping"])
+    return job
+
+
+def clean_mapping(headers: list[str], mapping: dict[Any, Any]) -> dict[str, str]:
+    if not isinstance(mapping, dict):
+        raise ValidationFailed.single("mapping", "Give the mapping as column: field pairs.")
+    targets = mapping_targets()
+    by_header = {fold(h): i for i, h in enumerate(headers)}
+    errors = ErrorCollector()
+    cleaned: dict[str, str] = {}
+    for column, target in mapping.items():
+        index = _column_index(column, headers, by_header)
+        if index is None:
+            errors.add(f"mapping.{column}", f"The file has no column “{column}”.")
+            continue
+        target = str(target or "").strip()
+        if target in ("", "ignore"):
+            continue
+        if target not in targets:
+            errors.add(f"mapping.{column}", f"“{target}” is not a field you can import into.")
+            continue
+        cleaned[str(index)] = target
+    errors.raise_if_any()
+    return cleaned
+
+
+def _column_index(column: Any, headers: list[str], by_header: dict[str, int]) -> int | None:
+    text = str(column).strip()
+    if fold(text) in by_header:
+        return by_header[fold(text)]
+    if text.isdigit() and int(text) < len(headers):
+        return int(text)
+    return None
+
+
+def job_mapping(job: ImportJob) -> dict[int, str]:
+    return {int(k): v for k, v in job.mapping.items()}
+
+
+# --- step 3 and 4: defaults and duplicates policy -----------------------------------------
+
+
+def set_options(
+    actor: User,
+    job: ImportJob,
+    *,
+    defaults: dict[str, Any] | None = None,
+    duplicate_policy: str | None = None,
+    match_name_company: bool | None = None,
+    confirm_opted_in: bool = False,
+) -> ImportJob:
+    """Defaults for fields the file leaves empty, and what to do with rows matching a contact."""
+    job = _editable(actor, job)
+    if defaults is not None:
+        job.defaults = clean_defaults(defaults, confirm_opted_in=confirm_opted_in)
+        job.opted_in_confirmed = job.defaults.get("consent_status") == ConsentStatus.OPTED_IN
+    if duplicate_policy is not None:
+        if duplicate_policy not in DuplicatePolicy.values:
+            choices = ", ".join(DuplicatePolicy.values)
+            raise ValidationFailed.single("duplicate_policy", f"Choose one of: {choices}.")
+        job.duplicate_policy = duplicate_policy
+    if match_name_company is not None:
+        job.match_name_company = bool(match_name_company)
+    job.save()
+    return job
+
+
+def clean_defaults(raw: dict[str, Any], *, confirm_opted_in: bool = False) -> dict[str, Any]:
+    """Check defaults by the contact rules; Opted In needs `confirm_opted_in`."""
+    if not isinstance(raw, dict):
+        raise ValidationFailed.single("defaults", "Give defaults as field: value pairs.")
+    errors = ErrorCollector()
+    cleaned: dict[str, Any] = {}
+    for name, value in raw.items():
+        if name not in DEFAULT_FIELDS:
+            errors.add(f"defaults.{name}", f"Defaults can be set for: {', '.join(DEFAULT_FIELDS)}.")
+        elif value in (None, "", []):
+            continue
+        elif name == "owner":
+            cleaned["owner"] = _default_owner(value, errors)
+        elif name == "tags":
+            cleaned["tags"] = clean_tag_names(value, errors)
+        elif name in CHOICE_FIELDS:
+            if value not in CHOICE_FIELDS[name].values:
+                choices = ", ".join(CHOICE_FIELDS[name].values)
+                errors.add(f"defaults.{name}", f"Choose one of: {choices}.")
+            cleaned[name] = value
+        else:
+            text = " ".join(str(value).split())
+            if len(text) > TEXT_LIMITS[name]:
+                errors.add(f"defaults.{name}", f"At most {TEXT_LIMITS[name]} characters.")
+            cleaned[name] = text
+    cleaned.setdefault("consent_type", ConsentType.IMPORTED)
+    if cleaned.get("consent_status") == ConsentStatus.OPTED_IN and not confirm_opted_in:
+        errors.add("defaults.consent_status", OPTED_IN_WARNING)
+    errors.raise_if_any()
+    return cleaned
+
+
+def _default_owner(value: Any, errors: ErrorCollector) -> int | None:
+    text = str(value).strip()
+    user = User.objects.filter(is_active=True).filter(
+        Q(email__iexact=text) | Q(pk=parse_id(text) or -1)
+    )
+    found = user.first()
+    if found is None:
+        errors.add("defaults.owner", f"No active user “{text}”.")
+        return None
+    return found.pk
+
+
+# --- saved mappings -------------------------------------------------------------------------
+
+
+def headers_signature(headers: Iterable[str]) -> str:
+    return "|".join(fold(h) for h in headers)[:2000]
+
+
+def mapping_queryset(actor: User) -> QuerySet[SavedMapping]:
+    return SavedMapping.objects.filter(Q(owner=actor) | Q(shared=True)).select_related("owner")
+
+
+def list_saved_mappings(actor: User) -> list[SavedMapping]:
+    ensure_can_view(actor)
+    return list(mapping_queryset(actor))
+
+
+def get_saved_mapping(actor: User, ref: Any) -> SavedMapping:
+    """A saved mapping by id or name: the actor's own first, then a shared one."""
+    ensure_can_view(actor)
+    found = mapping_queryset(actor).filter(pk=parse_id(ref) or -1).first()
+    if found is None:
+        by_name = mapping_queryset(actor).filter(name=str(ref).strip())
+        found = by_name.filter(owner=actor).first() or by_name.first()
+    if found is None:
+        raise NotFound(f"No saved mapping “{ref}”.")
+    return found
+
+
+def save_mapping(actor: User, job: ImportJob, name: str, *, shared: bool = False) -> SavedMapping:
+    """Keep the job's mapping and defaults under a name (the actor's own name is replaced)."""
+    ensure_can_import(actor)
+    job = get_import(actor, job.pk)
+    name = " ".join(str(name or "").split())
+    if not name or len(name) > 100:
+        raise ValidationFailed.single("name", "Give the mapping a name of 1 to 100 characters.")
+    by_header = {job.headers[int(i)]: target for i, target in job.mapping.items()}
+    saved, _ = SavedMapping.objects.update_or_create(
+        owner=actor,
+        name=name,
+        defaults={
+            "shared": bool(shared),
+            "headers_signature": headers_signature(job.headers),
+            "mapping": by_header,
+            "defaults": job.defaults,
+        },
+    )
+    return saved
+
+
+def apply_saved_mapping(actor: User, job: ImportJob, ref: Any) -> ImportJob:
+    """Use a saved mapping: columns are matched by header text, so their order may differ."""
+    saved = get_saved_mapping(actor, ref)
+    job = _editable(actor, job)
+    present = {fold(h) for h in job.headers}
+    mapping = {h: t for h, t in saved.mapping.items() if fold(h) in present}
+    job.mapping = clean_mapping(job.headers, mapping)
+    job.defaults = {**job.defaults, **saved.defaults}
+    job.save(update_fields=["mapping", "defaults"])
+    return job
+
+
+def delete_saved_mapping(actor: User, mapping: SavedMapping) -> None:
+    ensure_can_view(actor)
+    if mapping.owner_id != actor.pk and not actor.is_admin:
+        raise Forbidden("Only the person who saved this mapping may delete it.")
+    mapping.delete()
+
+
+# --- step 5: preview ------------------------------------------------------------------------
+
+
+@dataclass
+class PreviewRow:
+    """A row as it will be saved, after normalisation."""
+
+    row_number: int
+    outcome: str
+    reason: str
+    values: dict[str, Any]
+
+
+@dataclass
+class Preview:
+    rows: list[PreviewRow]
+    counts: dict[str, int]
+    mapping: dict[str, str] = field(default_factory=dict)
+
+
+def _context(job: ImportJob) -> RowContext:
+    defaults = dict(job.defaults)
+    owner_id = defaults.pop("owner", None) or job.actor_id
+    tags = defaults.pop("tags", [])
+    defaults.setdefault("source", DEFAULT_SOURCE)
+    defaults.setdefault("consent_type", ConsentType.IMPORTED)
+    return RowContext(
+        actor=job.actor,
+        mapping=job_mapping(job),
+        defaults=defaults,
+        default_tags=list(tags),
+        default_owner_id=owner_id,
+        policy=job.duplicate_policy,
+        match_name_company=job.match_name_company,
+        region=workspace_phone_region(),
+    )
+
+
+def _check_ready(job: ImportJob) -> None:
+    if not job.mapping:
+        raise ValidationFailed.single("mapping", "Map at least one column to a field.")
+    if not Path(job.stored_path).is_file():
+        raise Conflict("The uploaded file is no longer available; upload it again.")
+
+
+def _rows(job: ImportJob) -> Any:
+    try:
+        return open_table(job.stored_path, filename=job.file_name).rows
+    except UnreadableFile as exc:
+        raise ValidationFailed.single("file", str(exc)) from exc
+
+
+def preview_import(actor: User, job: ImportJob, limit: int = PREVIEW_ROWS) -> Preview:
+    """The first rows as they will be saved, and counts over the whole file; writes nothing."""
+    ensure_can_import(actor)
+    job = get_import(actor, job.pk)
+    _check_ready(job)
+    ctx = _context(job)
+    seen = SeenInFile()
+    counts = {outcome: 0 for outcome in RowOutcome.values}
+    shown: list[PreviewRow] = []
+    source = batches(_rows(job), BATCH_SIZE)
+    for batch in prepared_batches(source, ctx, parallel=_parallel(job)):
+        decide(batch, ctx, seen)
+        for row in batch:
+            counts[row.outcome] += 1
+            if len(shown) < limit:
+                shown.append(_preview_row(row, ctx))
+    return Preview(rows=shown, counts=counts, mapping=dict(job.mapping))
+
+
+def _preview_row(row: PreparedRow, ctx: RowContext) -> PreviewRow:
+    values: dict[str, Any] = {}
+    if row.clean is not None:
+        scalars = row.clean.scalars
+        values = {
+            "full_name": scalars.get("full_name", ""),
+            "first_name": scalars.get("first_name", ""),
+            "last_name": scalars.get("last_name", ""),
+            "emails": row.emails,
+            "phones": [p.number for p in row.clean.phones or []],
+            "company": row.company_name,
+            "job_title": scalars.get("job_title", ""),
+            "tags": row.clean.tags or [],
+            "status": scalars.get("status", ""),
+            "consent_status": scalars.get("consent_status", ""),
+            "consent_type": scalars.get("consent_type", ""),
+            "source": scalars.get("source", ""),
+            "custom_fields": row.clean.custom_fields or {},
+        }
+        values = {k: v for k, v in values.items() if v not in ("", [], {})}
+    return PreviewRow(row.number, row.outcome, row.reason, values)
+
+
+# --- step 6: run ----------------------------------------------------------------------------
+
+
+def start_import(actor: User, job: ImportJob) -> ImportJob:
+    """Queue the job for the background worker."""
+    job = _editable(actor, job)
+    _check_ready(job)
+    job.status = ImportStatus.QUEUED
+    job.save(update_fields=["status"])
+    from peoplebase.imports.tasks import run_import_job
+
+    run_import_job.enqueue(job.pk)
+    return job
+
+
+def run_import_now(actor: User, job: ImportJob, progress: Progress | None = None) -> ImportJob:
+    """Run in this process (the CLI): the same code the worker runs."""
+    job = _editable(actor, job)
+    _check_ready(job)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.QUEUED)
+    run_import(job.pk, progress=progress)
+    job.refresh_from_db()
+    return job
+
+
+def cancel_import(actor: User, job: ImportJob) -> ImportJob:
+    """Stop after the batch being written; finished batches stay imported (undo removes them)."""
+    job = get_import(actor, job.pk)
+    ensure_can_import(actor)
+    if job.is_finished:
+        raise Conflict("This import has already finished.")
+    jobs = ImportJob.objects.filter(pk=job.pk)
+    jobs.filter(status__in=[ImportStatus.DRAFT, ImportStatus.QUEUED]).update(
+        status=ImportStatus.CANCELLED, finished_at=timezone.now()
+    )
+    jobs.update(cancel_requested=True)
+    job.refresh_from_db()
+    return job
+
+
+def run_import(job_id: int, progress: Progress | None = None) -> str:
+    """Run (or resume) a queued job batch by batch; each batch commits with its counters."""
+    jobs = ImportJob.objects.filter(pk=job_id)
+    jobs.filter(status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now()
+    )
+    job = ImportJob.objects.select_related("actor").filter(pk=job_id).first()
+    if job is None:
+        return "missing"
+    if job.status != ImportStatus.RUNNING:
+        return job.status
+    try:
+        _run_batches(job, progress)
+    except Exception as exc:
+        logger.exception("Import %s failed", job_id)
+        _finish(job, ImportStatus.FAILED, error=str(exc)[:2000] or type(exc).__name__)
+    return job.status
+
+
+def _run_batches(job: ImportJob, progress: Progress | None) -> None:
+    ensure_can_import(job.actor)  # the role may have changed since the job was queued
+    ctx = _context(job)
+    stages = Stages(dict(job.timings))
+    seen = _seen_before(job)
+    writer = BatchWriter(job, ctx)
+    clock = time.perf_counter()
+    source = batches(_rows(job), BATCH_SIZE, start=job.processed_rows)
+    for batch in prepared_batches(source, ctx, parallel=_parallel(job)):
+        # Reading and cleaning (in a second process when parallel) as this process sees it.
+        clock = stages.add("read_and_clean", clock)
+        if ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
+            _finish(job, ImportStatus.CANCELLED, stages=stages)
+            return
+        decide(batch, ctx, seen)
+        clock = stages.add("match", clock)
+        with transaction.atomic():
+            writer.write(batch)
+            _count(job, batch)
+            job.timings = stages.seconds
+            job.save(update_fields=[*COUNTERS, "timings"])
+        clock = stages.add("write", clock)
+        if progress:
+            progress(job)
+    if ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
+        _finish(job, ImportStatus.CANCELLED, stages=stages)
+        return
+    job.rejected_path = write_rejected_file(job)
+    _finish(job, ImportStatus.DONE, stages=stages)
+
+
+def _parallel(job: ImportJob) -> bool:
+    """Clean in a second process for big files, on a machine with a core to spare, and only
+    outside a transaction (a fork must not happen with a transaction open)."""
+    return (
+        job.total_rows - job.processed_rows >= PARALLEL_MIN_ROWS
+        and (os.cpu_count() or 1) > 1
+        and not connection.in_atomic_block
+    )
+
+
+COUNTERS = ["processed_rows", "created", "updated", "skipped", "invalid"]
+
+
+def _seen_before(job: ImportJob) -> SeenInFile:
+    """A resumed job re-reads the keys of rows it already took, so in-file matches still work."""
+    seen = SeenInFile()
+    if not job.processed_rows:
+        return seen
+    ctx = _context(job)
+    from peoplebase.imports.pipeline import row_keys
+
+    for batch in batches(_rows(job), BATCH_SIZE):
+        if batch[0].number > job.processed_rows:
+            break
+        for row in batch:
+            if row.number > job.processed_rows:
+                break
+            prepare(row, ctx)
+            if row.clean is not None:
+                seen.remember(row_keys(row, ctx), row.number)
+    return seen
+
+
+def _count(job: ImportJob, batch: list[PreparedRow]) -> None:
+    for row in batch:
+        setattr(job, row.outcome, getattr(job, row.outcome) + 1)
+    job.processed_rows = batch[-1].number
+
+
+def _finish(job: ImportJob, status: str, error: str = "", stages: Stages | None = None) -> None:
+    job.status, job.error, job.finished_at = status, error, timezone.now()
+    if stages is not None:
+        job.timings = stages.seconds
+    job.save(update_fields=["status", "error", "finished_at", "timings", "rejected_path"])
+
+
+# --- report ---------------------------------------------------------------------------------
+
+
+def import_rows(
+    actor: User, job: ImportJob, *, outcome: str = "", after: int = 0, limit: int = 100
+) -> list[ImportRow]:
+    """Per-row outcomes in file order, `limit` rows after row number `after`."""
+    job = get_import(actor, job.pk)
+    rows = job.rows.filter(row_number__gt=max(0, after)).order_by("row_number")
+    if outcome:
+        if outcome not in RowOutcome.values:
+            choices = ", ".join(RowOutcome.values)
+            raise ValidationFailed.single("outcome", f"Choose one of: {choices}.")
+        rows = rows.filter(outcome=outcome)
+    return list(rows[: max(1, min(limit, 1000))])
+
+
+def write_rejected_file(job: ImportJob) -> str:
+    """The rows that were not imported because they broke a rule: original cells + reason.
+
+    Cells are written as read, so the file can be fixed and imported again; formula-looking
+    cells are neutralised with a leading apostrophe for spreadsheet safety.
+    """
+    rejected = job.rows.filter(outcome=RowOutcome.INVALID).order_by("row_number")
+    if not rejected.exists():
+        return ""
+    from peoplebase.exports.formats import neutralise_cell
+
+    path = imports_dir() / f"rejected-{job.pk}-{secrets.token_hex(6)}.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([neutralise_cell(h) for h in [*job.headers, "reason"]])
+        for row in rejected.iterator(chunk_size=2_000):
+            cells = list(row.cells or [])
+            writer.writerow([neutralise_cell(c) for c in [*cells, row.reason]])
+    return str(path)
+
+
+def rejected_rows_path(actor: User, job: ImportJob) -> Path:
+    job = get_import(actor, job.pk)
+    if not job.rejected_path or not Path(job.rejected_path).is_file():
+        raise NotFound("This import has no rejected rows to download.")
+    return Path(job.rejected_path)
+
+
+def import_report(job: ImportJob) -> dict[str, Any]:
+    """The final report as plain data (the CLI's --json and the API share it)."""
+    return {
+        "id": job.pk,
+        "file": job.file_name,
+        "status": job.status,
+        "rows": job.total_rows,
+        "processed": job.processed_rows,
+        "created": job.created,
+        "updated": job.updated,
+        "skipped": job.skipped,
+        "invalid": job.invalid,
+        "duplicate_policy": job.duplicate_policy,
+        "mapping": {job.headers[int(i)]: t for i, t in job.mapping.items()},
+        "rejected_file": job.rejected_path or None,
+        "seconds": job.timings,
+        "error": job.error or None,
+        "undone_at": job.undone_at.isoformat() if job.undone_at else None,
+        "undo_report": job.undo_report or None,
+    }
+
+
+def import_origin(contact: Contact) -> ImportRow | None:
+    """The import row that created `contact`, for "Imported from … row …" on its page."""
+    return (
+        ImportRow.objects.filter(contact=contact, outcome=RowOutcome.CREATED)
+        .select_related("job")
+        .first()
+    )
+
+
+# --- undo -----------------------------------------------------------------------------------
+
+
+def undo_import(actor: User, job: ImportJob) -> ImportJob:
+    """Delete the contacts the import created and restore the fields it changed.
+
+    Contacts edited since the import, and fields changed again since, are left alone and
+    listed in `undo_report`, so undo never destroys someone else's later work.
+    """
+    ensure_can_import(actor)
+    job = get_import(actor, job.pk)
+    if job.undone_at:
+        raise Conflict("This import has already been undone.")
+    if job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+        raise Conflict("Cancel the import, or let it finish, before undoing it.")
+    report: dict[str, Any] = {"deleted": 0, "restored": 0, "kept": []}
+    created = job.rows.filter(outcome=RowOutcome.CREATED, contact__isnull=False)
+    ids = list(created.values_list("contact_id", flat=True).order_by("contact_id"))
+    for start in range(0, len(ids), UNDO_BATCH):
+        _undo_created(actor, job, ids[start : start + UNDO_BATCH], report)
+    updated = job.rows.filter(outcome=RowOutcome.UPDATED, contact__isnull=False)
+    for row in updated.select_related("contact").iterator(chunk_size=500):
+        _undo_update(actor, row, report)
+    job.undone_at = timezone.now()
+    report["kept"] = report["kept"][:1000]
+    job.undo_report = report
+    job.save(update_fields=["undone_at", "undo_report"])
+    return job
+
+
+def _undo_created(actor: User, job: ImportJob, ids: list[int], report: dict[str, Any]) -> None:
+    with transaction.atomic():
+        contacts = Contact.objects.filter(pk__in=ids)
+        edited = list(contacts.exclude(version=1).values_list("pk", flat=True))
+        for pk in edited:
+            report["kept"].append({"contact_id": pk, "why": "edited since the import"})
+        doomed = sorted(set(ids) - set(edited))
+        unindex_contacts(doomed)
+        Contact.objects.filter(pk__in=doomed).delete()
+        report["deleted"] += len(doomed)
+        record_change(
+            actor, job, AuditAction.DELETE, {"contacts_deleted_by_undo": [len(doomed), None]}
+        )
+
+
+def _undo_update(actor: User, row: ImportRow, report: dict[str, Any]) -> None:
+    contact = row.contact
+    assert contact is not None
+    data: dict[str, Any] = {}
+    for name, (old, new) in (row.changes or {}).items():
+        from peoplebase.imports.pipeline import _comparable
+
+        current = _comparable(contact, name)
+        if current != new:
+            report["kept"].append(
+                {"contact_id": contact.pk, "why": f"{name} changed since the import"}
+            )
+            continue
+        if name == "custom_fields":
+            old = {key: (old or {}).get(key, "") for key in {*(old or {}), *(new or {})}}
+        data[name] = old
+    if not data:
+        return
+    try:
+        with transaction.atomic():
+            update_contact(actor, contact, data)
+        report["restored"] += 1
+    except DomainError as exc:
+        report["kept"].append({"contact_id": contact.pk, "why": exc.message})
+
+
+def delete_import_file(job: ImportJob) -> None:
+    """Remove the stored upload (and rejected file) from disk."""
+    for name in (job.stored_path, job.rejected_path):
+        if name:
+            Path(name).unlink(missing_ok=True)

@@ -1,0 +1,69 @@
+"""Real export formats go all the way through the pipeline with the suggested mapping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from peoplebase.contacts.models import Contact
+from peoplebase.imports import services
+from peoplebase.imports.models import ImportStatus
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "google_new.csv",
+        "google_old.csv",
+        "salesforce.csv",
+        "linkedin_connections.csv",
+        "semicolon_cp1252.csv",
+        "utf16_be.txt",
+        "contacts.xlsx",
+        "vcard21.vcf",
+        "vcard30.vcf",
+        "vcard40.vcf",
+    ],
+)
+def test_fixture_imports_with_the_suggested_mapping(manager: Any, name: str) -> None:
+    job = services.create_import_from_path(manager, FIXTURES / name)
+    assert job.mapping, "a mapping is suggested"
+
+    preview = services.preview_import(manager, job)
+    job = services.run_import_now(manager, job)
+
+    assert job.status == ImportStatus.DONE
+    assert job.created >= 1
+    assert job.created == preview.counts["created"] == Contact.objects.count()
+    assert job.processed_rows == job.total_rows
+
+
+def test_hubspot_owner_column_assigns_the_named_user(manager: Any, alice: Any) -> None:
+    job = services.create_import_from_path(manager, FIXTURES / "hubspot.csv")
+
+    job = services.run_import_now(manager, job)
+
+    assert job.created >= 1
+    assert Contact.objects.get(email="ada@engine.example").owner == alice
+
+
+def test_outlook_ambiguous_birthday_is_reported_not_guessed(manager: Any) -> None:
+    job = services.run_import_now(
+        manager, services.create_import_from_path(manager, FIXTURES / "outlook.csv")
+    )
+
+    reasons = [row.reason for row in job.rows.filter(outcome="invalid")]
+    assert job.processed_rows == job.total_rows
+    assert all("birthday" in reason for reason in reasons)
+
+
+@pytest.mark.parametrize("name", ["binary.bin", "empty.csv", "not_really.xlsx", "old_excel.xls"])
+def test_unreadable_fixture_is_a_clear_error(manager: Any, name: str) -> None:
+    with pytest.raises(services.ValidationFailed) as caught:
+        services.create_import_from_path(manager, FIXTURES / name)
+
+    assert caught.value.errors["file"][0]

@@ -1,0 +1,254 @@
+"""Running imports: creates, each duplicates policy, in-file duplicates, invalid rows, undo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from peoplebase.contacts.models import Contact, ContactEmail
+from peoplebase.contacts.services import tag_names
+from peoplebase.imports import services
+from peoplebase.imports.models import ImportRow, ImportStatus, RowOutcome
+from peoplebase.search.services import indexed_contact_ids, search_contacts
+from tests.imports.conftest import HEADER
+
+
+def test_import_creates_normalised_contacts_with_their_origin(
+    manager: Any, upload: Any, run: Any
+) -> None:
+    job = upload(
+        manager,
+        [
+            HEADER,
+            ["Zoë", "Ångström", " ZOE@Example.COM ", "(212) 555-0134", "Acme", "CTO"],
+            ["", "", "solo@example.com", "", "", ""],
+        ],
+    )
+
+    job = run(manager, job, defaults={"tags": ["expo"]})
+
+    assert (job.status, job.created, job.invalid) == (ImportStatus.DONE, 2, 0)
+    zoe = Contact.objects.get(email="zoe@example.com")
+    assert (zoe.first_name, zoe.last_name, zoe.full_name) == ("Zoë", "Ångström", "Zoë Ångström")
+    assert zoe.phone == "+12125550134"
+    assert zoe.company.name == "Acme"
+    assert zoe.owner == manager
+    assert (zoe.source, zoe.consent_type) == ("import", "imported")
+    assert tag_names(zoe) == ["expo"]
+    origin = services.import_origin(zoe)
+    assert (origin.job_id, origin.row_number) == (job.pk, 1)
+    assert zoe.pk in indexed_contact_ids()
+    assert [hit.contact_id for hit in search_contacts("Angstrom")] == [zoe.pk]
+
+
+def test_import_skips_rows_with_existing_email(
+    manager: Any, make_contact: Any, upload: Any, run: Any
+) -> None:
+    known = make_contact(manager, full_name="Known", emails=["known@example.com"])
+    job = upload(manager, [HEADER, ["New", "Name", "KNOWN@example.com", "", "", "CEO"]])
+
+    job = run(manager, job, duplicate_policy="skip")
+
+    row = job.rows.get()
+    assert (job.created, job.skipped, row.outcome) == (0, 1, RowOutcome.SKIPPED)
+    assert f"#{known.pk}" in row.reason
+    known.refresh_from_db()
+    assert known.job_title == ""
+
+
+def test_fill_policy_only_fills_empty_fields_and_adds_new_phones(
+    manager: Any, make_contact: Any, upload: Any, run: Any
+) -> None:
+    known = make_contact(
+        manager, full_name="Kim Known", job_title="Owner", emails=["kim@example.com"]
+    )
+    job = upload(
+        manager,
+        [
+            [*HEADER, "City"],
+            ["Other", "Name", "kim@example.com", "+44 20 7946 0958", "", "Intern", "Paris"],
+        ],
+    )
+
+    job = run(manager, job, duplicate_policy="fill")
+
+    known.refresh_from_db()
+    assert job.updated == 1
+    assert (known.full_name, known.job_title, known.city) == ("Kim Known", "Owner", "Paris")
+    assert known.phone == "+442079460958"
+
+
+def test_overwrite_policy_replaces_values_the_file_gives(
+    manager: Any, make_contact: Any, upload: Any, run: Any
+) -> None:
+    known = make_contact(manager, full_name="Kim Known", job_title="Owner", phones=["+12125550199"])
+    job = upload(manager, [HEADER, ["Kim", "Newname", "", "212-555-0199", "", "Intern"]])
+
+    job = run(manager, job, duplicate_policy="overwrite")
+
+    known.refresh_from_db()
+    assert job.updated == 1
+    assert (known.full_name, known.job_title) == ("Kim Newname", "Intern")
+    assert job.rows.get().changes["job_title"] == ["Owner", "Intern"]
+
+
+def test_create_policy_creates_a_second_contact(
+    manager: Any, make_contact: Any, upload: Any, run: Any
+) -> None:
+    make_contact(manager, full_name="Kim", emails=["kim@example.com"])
+    job = upload(manager, [HEADER, ["Kim", "Two", "kim@example.com", "", "", ""]])
+
+    job = run(manager, job, duplicate_policy="create")
+
+    assert job.created == 1
+    assert ContactEmail.objects.filter(email="kim@example.com").count() == 2
+
+
+def test_duplicates_inside_the_file_are_caught(manager: Any, upload: Any, run: Any) -> None:
+    job = upload(
+        manager,
+        [
+            HEADER,
+            ["Ann", "One", "ann@example.com", "", "", ""],
+            ["Ann", "Again", "ANN@example.com", "", "", ""],
+            ["Bo", "One", "", "+1 212 555 0100", "", ""],
+            ["Bo", "Again", "", "(212) 555-0100", "", ""],
+        ],
+    )
+
+    job = run(manager, job)
+
+    assert (job.created, job.skipped) == (2, 2)
+    reasons = list(job.rows.filter(outcome="skipped").values_list("reason", flat=True))
+    assert reasons == ["Same email as row 1 of this file.", "Same phone as row 3 of this file."]
+
+
+def test_invalid_rows_are_reported_with_reasons_and_a_rejected_file(
+    manager: Any, upload: Any, run: Any
+) -> None:
+    job = upload(
+        manager,
+        [
+            HEADER,
+            ["Good", "Row", "good@example.com", "", "", ""],
+            ["Bad", "Email", "not-an-email", "", "", ""],
+            ["", "", "", "", "Acme", "=HYPERLINK(1)"],
+        ],
+    )
+
+    job = run(manager, job)
+
+    assert (job.created, job.invalid) == (1, 2)
+    text = Path(job.rejected_path).read_text(encoding="utf-8").splitlines()
+    assert text[0] == "First Name,Last Name,Email,Phone,Company,Job Title,reason"
+    assert text[1].startswith("Bad,Email,not-an-email,,,,emails.0.email:")
+    assert "'=HYPERLINK(1)" in text[2] and "Give at least a name or an email" in text[2]
+    assert services.rejected_rows_path(manager, job) == Path(job.rejected_path)
+
+
+def test_undo_deletes_created_contacts_and_restores_updated_fields(
+    manager: Any, make_contact: Any, upload: Any, run: Any
+) -> None:
+    known = make_contact(manager, full_name="Kim", job_title="Owner", emails=["kim@example.com"])
+    job = upload(
+        manager,
+        [
+            HEADER,
+            ["Kim", "", "kim@example.com", "", "", "Intern"],
+            ["New", "Person", "new@example.com", "", "", ""],
+            ["Edited", "Later", "edited@example.com", "", "", ""],
+        ],
+    )
+    job = run(manager, job, duplicate_policy="overwrite")
+    edited = Contact.objects.get(email="edited@example.com")
+    from peoplebase.contacts.services import update_contact
+
+    update_contact(manager, edited, {"job_title": "Changed by hand"})
+
+    job = services.undo_import(manager, job)
+
+    known.refresh_from_db()
+    assert known.job_title == "Owner"
+    assert not Contact.objects.filter(email="new@example.com").exists()
+    assert Contact.objects.filter(pk=edited.pk).exists()
+    assert job.undo_report["deleted"] == 1
+    assert job.undo_report["kept"] == [{"contact_id": edited.pk, "why": "edited since the import"}]
+    with pytest.raises(services.Conflict):
+        services.undo_import(manager, job)
+
+
+def test_cancel_before_the_first_batch_writes_nothing(manager: Any, upload: Any) -> None:
+    job = upload(manager, [HEADER, ["A", "B", "a@example.com", "", "", ""]])
+    services.ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.RUNNING, cancel_requested=True
+    )
+
+    assert services.run_import(job.pk) == ImportStatus.CANCELLED
+    assert not Contact.objects.exists()
+    assert not ImportRow.objects.exists()
+
+
+def test_owner_named_in_the_file_and_an_unknown_owner(
+    manager: Any, alice: Any, upload: Any, run: Any
+) -> None:
+    job = upload(
+        manager,
+        [
+            ["Name", "Email", "Contact owner"],
+            ["Owned", "owned@example.com", "ALICE@example.com"],
+            ["Orphan", "orphan@example.com", "nobody@example.com"],
+        ],
+    )
+    services.set_mapping(
+        manager, job, {"Name": "full_name", "Email": "emails", "Contact owner": "owner_email"}
+    )
+
+    job = run(manager, job)
+
+    assert Contact.objects.get(email="owned@example.com").owner == alice
+    invalid = job.rows.get(outcome=RowOutcome.INVALID)
+    assert invalid.reason == "owner: No active user with the email nobody@example.com."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_big_files_clean_in_a_second_process_with_the_same_result(
+    manager: Any, upload: Any, run: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(services, "PARALLEL_MIN_ROWS", 1)
+    monkeypatch.setattr("peoplebase.imports.pipeline.BATCH_SIZE", 2)
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    rows = [HEADER] + [[f"P{i}", "X", f"p{i % 5}@example.com", "", "", ""] for i in range(9)]
+    job = upload(manager, rows)
+    assert services._parallel(job)
+
+    job = run(manager, job)
+
+    assert (job.created, job.skipped, job.invalid) == (5, 4, 0)
+    assert sorted(Contact.objects.values_list("email", flat=True)) == [
+        f"p{i}@example.com" for i in range(5)
+    ]
+
+
+def test_suppressed_addresses_are_refused(
+    manager: Any, upload: Any, run: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(
+        "peoplebase.imports.pipeline.suppressed_emails",
+        lambda emails: {e for e in emails if e == "erased@example.com"},
+    )
+    job = upload(
+        manager,
+        [
+            HEADER,
+            ["Gone", "Person", "ERASED@example.com", "", "", ""],
+            ["Kept", "", "k@example.com", "", "", ""],
+        ],
+    )
+
+    job = run(manager, job)
+
+    assert (job.created, job.invalid) == (1, 1)
+    assert "suppressed" in job.rows.get(outcome=RowOutcome.INVALID).reason
+    assert not Contact.objects.filter(email="erased@example.com").exists()

@@ -1,0 +1,143 @@
+"""Import rules around the run: sizes, setup after start, preview = run, saved mappings, who may."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+
+from peoplebase.contacts.models import Contact
+from peoplebase.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from peoplebase.imports import services
+from peoplebase.imports.models import ImportJob, ImportStatus
+from tests.imports.conftest import HEADER
+
+ROWS = [
+    HEADER,
+    ["Ann", "Lee", "ann@example.com", "", "", ""],
+    ["Ann", "Again", "ann@example.com", "", "", ""],
+    ["Bad", "Row", "nope", "", "", ""],
+]
+
+
+def test_a_file_over_the_limit_is_refused_and_not_kept(
+    manager: Any, monkeypatch: Any, settings: Any
+) -> None:
+    monkeypatch.setattr(services, "MAX_UPLOAD_BYTES", 10)
+
+    with pytest.raises(ValidationFailed, match="larger than"):
+        services.create_import(manager, io.BytesIO(b"Name\n" + b"x" * 100), "big.csv")
+
+    assert not list((settings.DATA_DIR / "imports").iterdir())
+    assert not ImportJob.objects.exists()
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused(manager: Any, upload: Any) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        upload(manager, b"PK\x03\x04 definitely not a workbook", "fake.xlsx")
+
+    assert "file" in caught.value.errors
+
+
+def test_unknown_mapping_target_and_column_are_refused(manager: Any, upload: Any) -> None:
+    job = upload(manager, ROWS)
+
+    with pytest.raises(ValidationFailed) as caught:
+        services.set_mapping(manager, job, {"Email": "shoe_size", "Nope": "emails"})
+
+    assert set(caught.value.errors) == {"mapping.Email", "mapping.Nope"}
+
+
+def test_preview_counts_are_what_the_run_does(manager: Any, upload: Any, run: Any) -> None:
+    job = upload(manager, ROWS)
+
+    preview = services.preview_import(manager, job)
+    job = run(manager, job)
+
+    assert preview.counts == {"created": 1, "updated": 0, "skipped": 1, "invalid": 1}
+    assert (job.created, job.updated, job.skipped, job.invalid) == (1, 0, 1, 1)
+    assert preview.rows[0].values["emails"] == ["ann@example.com"]
+
+
+def test_settings_cannot_change_once_started(manager: Any, upload: Any, run: Any) -> None:
+    job = run(manager, upload(manager, ROWS))
+
+    with pytest.raises(Conflict):
+        services.set_options(manager, job, duplicate_policy="overwrite")
+
+
+def test_cancel_a_queued_import(manager: Any, upload: Any) -> None:
+    job = upload(manager, ROWS)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.QUEUED)
+
+    job = services.cancel_import(manager, job)
+
+    assert job.status == ImportStatus.CANCELLED
+    assert services.run_import(job.pk) == ImportStatus.CANCELLED
+    assert not Contact.objects.exists()
+    with pytest.raises(Conflict):
+        services.cancel_import(manager, job)
+
+
+def test_a_cancelled_run_keeps_whole_batches_only(
+    manager: Any, upload: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    rows = [HEADER] + [[f"P{i}", "X", f"p{i}@example.com", "", "", ""] for i in range(6)]
+    job = upload(manager, rows)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.QUEUED)
+
+    def cancel_after_first_batch(progress_job: ImportJob) -> None:
+        ImportJob.objects.filter(pk=progress_job.pk).update(cancel_requested=True)
+
+    services.run_import(job.pk, progress=cancel_after_first_batch)
+    job.refresh_from_db()
+
+    assert job.status == ImportStatus.CANCELLED
+    assert (job.processed_rows, job.created) == (2, 2)
+    assert Contact.objects.count() == 2 == job.rows.count()
+
+
+def test_saved_mapping_is_private_unless_shared(
+    manager: Any, admin: Any, alice: Any, upload: Any
+) -> None:
+    job = upload(manager, ROWS)
+    services.set_mapping(manager, job, {"Email": "emails", "Last Name": "full_name"})
+    services.save_mapping(manager, job, "Mine")
+    services.save_mapping(manager, job, "Team", shared=True)
+
+    assert [m.name for m in services.list_saved_mappings(admin)] == ["Team"]
+    with pytest.raises(NotFound):
+        services.get_saved_mapping(admin, "Mine")
+    other = services.apply_saved_mapping(admin, upload(admin, ROWS), "Team")
+    assert other.mapping == {"1": "full_name", "2": "emails"}
+    team = services.get_saved_mapping(alice, "Team")
+    with pytest.raises(Forbidden):
+        services.delete_saved_mapping(alice, team)
+    services.delete_saved_mapping(admin, team)
+    assert [m.name for m in services.list_saved_mappings(manager)] == ["Mine"]
+
+
+def test_reps_and_read_only_users_may_not_import_or_undo(
+    manager: Any, alice: Any, reader: Any, upload: Any, run: Any
+) -> None:
+    for user in (alice, reader):
+        with pytest.raises(Forbidden):
+            upload(user, ROWS)
+    job = run(manager, upload(manager, ROWS))
+    for user in (alice, reader):
+        with pytest.raises((Forbidden, NotFound)):
+            services.undo_import(user, job)
+    assert Contact.objects.count() == 1
+
+
+def test_an_admin_sees_and_may_undo_a_managers_import(
+    manager: Any, admin: Any, upload: Any, run: Any
+) -> None:
+    job = run(manager, upload(manager, ROWS))
+
+    assert services.get_import(admin, job.pk) == job
+    services.undo_import(admin, job)
+
+    assert not Contact.objects.exists()

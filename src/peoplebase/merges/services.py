@@ -8,6 +8,7 @@ change here. Everything a merge changes is recorded on the ContactMerge so it ca
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -277,8 +278,28 @@ def _merged_values(contacts: list[Contact], chosen: dict[str, Contact]) -> dict[
     return values
 
 
+def _exact(value: Any) -> Any:
+    """A JSON value that keeps microseconds (Django's encoder cuts datetimes to milliseconds)."""
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return to_json_value(value)
+
+
+class _ExactEncoder(json.JSONEncoder):
+    def default(self, o: Any) -> Any:
+        return _exact(o)
+
+
+def _dump(rows: list[models.Model]) -> str:
+    return json.dumps(serializers.serialize("python", rows), cls=_ExactEncoder)
+
+
+def _undump(text: str) -> Any:
+    return serializers.deserialize("python", json.loads(text))
+
+
 def _raw_state(contact: Contact) -> dict[str, Any]:
-    return {f.attname: to_json_value(f.value_from_object(contact)) for f in restorable_fields()}
+    return {f.attname: _exact(f.value_from_object(contact)) for f in restorable_fields()}
 
 
 def _shown_state(contact: Contact) -> dict[str, Any]:
@@ -330,7 +351,7 @@ class _MergeRun:
 
     def drop(self, rows: list[models.Model]) -> None:
         if rows:
-            self.dropped.append(serializers.serialize("json", rows))
+            self.dropped.append(_dump(rows))
             for row in rows:
                 row.delete()
 
@@ -371,7 +392,7 @@ def _apply_relation(run: _MergeRun, relation: ContactRelation, dup: Contact) -> 
 
 
 def _row_state(row: models.Model) -> dict[str, Any]:
-    return {f.attname: to_json_value(f.value_from_object(row)) for f in row._meta.concrete_fields}
+    return {f.attname: _exact(f.value_from_object(row)) for f in row._meta.concrete_fields}
 
 
 def _audit_json(entry: AuditEntry) -> dict[str, Any]:
@@ -432,7 +453,7 @@ def merge_contacts(
             primary_before=_raw_state(primary),
         )
         run = _MergeRun(primary)
-        snapshots = serializers.serialize("json", dups)
+        snapshots = _dump(dups)
         for dup in dups:
             for relation in contact_relations():
                 _apply_relation(run, relation, dup)
@@ -506,11 +527,11 @@ def undo_merge(actor: User, merge: ContactMerge) -> ContactMerge:
         if Contact.objects.filter(pk__in=merge.duplicate_ids).exists():
             raise Conflict("A contact with a merged-away id exists again; cannot undo.")
         ContactTombstone.objects.filter(merge=merge).delete()
-        for obj in serializers.deserialize("json", merge.snapshot.get("contacts", "[]")):
+        for obj in _undump(merge.snapshot.get("contacts", "[]")):
             obj.save()
         _move_back(merge)
         for dump in merge.snapshot.get("dropped", []):
-            for obj in serializers.deserialize("json", dump):
+            for obj in _undump(dump):
                 obj.save()
         kept = _restore_primary(primary, merge)
         merge.undone_at = timezone.now()

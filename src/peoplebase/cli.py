@@ -16,6 +16,7 @@ COMMANDS = {
     "contacts": "Filter contacts (`contacts list --filter k=v`) or `contacts search TEXT`.",
     "demo": "Load a sample workspace with contacts, companies, leads and history.",
     "search": "Rebuild the contact search index (`peoplebase search rebuild`).",
+    "merges": "List contact merges or undo one (`peoplebase merges undo MERGE_ID`).",
     "manage": "Run any Django management command, e.g. `peoplebase manage check`.",
 }
 

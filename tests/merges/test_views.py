@@ -126,3 +126,22 @@ def test_output_is_escaped(admin, make_contact):
     dup = make_contact(admin, full_name="Dup")
     page = signed_in(admin).get(MERGE_URL, {"ids": [ann.pk, dup.pk]})
     assertNotContains(page, "<script>alert(1)</script>")
+
+
+def test_admin_changes_merge_settings_others_may_not(admin, manager, alice):
+    from peoplebase.merges.models import MergeSettings
+
+    response = signed_in(admin).post(
+        "/merges/settings/", {"allowed_roles": ["admin", "rep"], "undo_window_days": "7"}
+    )
+    assert response.status_code == 302
+    saved = MergeSettings.load()
+    assert (saved.allowed_roles, saved.undo_window_days) == (["admin", "rep"], 7)
+    bad = signed_in(admin).post(
+        "/merges/settings/", {"allowed_roles": ["read_only"], "undo_window_days": "0"}, follow=True
+    )
+    assertContains(bad, "Choose among")
+    assert (
+        signed_in(manager).post("/merges/settings/", {"undo_window_days": "1"}).status_code == 403
+    )
+    assert MergeSettings.load().undo_window_days == 7

@@ -656,3 +656,35 @@ def _check_inputs_ids(ids: list[int | None]) -> None:
 
 def editable_by(actor: User | None, contacts: list[Contact]) -> bool:
     return can_merge(actor) and all(can_edit(actor, c) for c in contacts)
+
+
+def update_merge_settings(
+    actor: User, allowed_roles: list[str], undo_window_days: Any
+) -> MergeSettings:
+    """Admins decide which roles may merge and how long merges can be undone."""
+    from peoplebase.core.permissions import ensure_can_administer
+    from peoplebase.users.models import Role
+
+    ensure_can_administer(actor)
+    errors: dict[str, list[str]] = {}
+    unknown = [r for r in allowed_roles if r not in Role.values]
+    if unknown or Role.READ_ONLY in allowed_roles:
+        errors["allowed_roles"] = ["Choose among admin, manager and rep."]
+    days = parse_id(undo_window_days)
+    if days is None or days > 3650:
+        errors["undo_window_days"] = ["Give a whole number of days from 1 to 3650."]
+    if errors:
+        raise ValidationFailed(errors)
+    merge_settings = MergeSettings.load()
+    before = {
+        "allowed_roles": merge_settings.allowed_roles,
+        "days": merge_settings.undo_window_days,
+    }
+    merge_settings.allowed_roles = sorted(set(allowed_roles))
+    merge_settings.undo_window_days = days
+    merge_settings.save()
+    after = {"allowed_roles": merge_settings.allowed_roles, "days": merge_settings.undo_window_days}
+    record_change(
+        actor, merge_settings, AuditAction.UPDATE, {k: [before[k], after[k]] for k in before}
+    )
+    return merge_settings

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from peoplebase.contacts.models import Contact
 from peoplebase.contacts.views.common import safe_next
-from peoplebase.core.errors import DomainError
+from peoplebase.core.errors import DomainError, ValidationFailed
 from peoplebase.core.lookups import parse_id
 from peoplebase.merges import services
 from peoplebase.search.services import search_contacts
+from peoplebase.users.models import Role
 from peoplebase.web.views_helpers import domain_errors
 
 MAX_CONTACTS = 10
@@ -191,7 +192,13 @@ def merge_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "merges/merge_list.html",
-        {"title": "Merges", "rows": rows, "page": page, "nav_section": "merges"},
+        {
+            "title": "Merges",
+            "rows": rows,
+            "page": page,
+            "settings": services.MergeSettings.load(),
+            "roles": [(r.value, r.label) for r in Role if r != Role.READ_ONLY],
+        },
     )
 
 
@@ -245,3 +252,20 @@ def undoable_merges_context(request: HttpRequest, contact: Contact) -> dict[str,
     """For the contact page: merges into this contact that can still be undone."""
     merges = services.undoable_merges_for(contact) if services.can_merge(request.user) else []
     return {"undoable_merges": [(m, services.undo_deadline(m)) for m in merges]}
+
+
+@require_POST
+@login_required
+@domain_errors
+def merge_settings(request: HttpRequest) -> HttpResponse:
+    try:
+        services.update_merge_settings(
+            request.user,
+            request.POST.getlist("allowed_roles"),
+            request.POST.get("undo_window_days"),
+        )
+    except ValidationFailed as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Merge settings saved.")
+    return redirect("merges:merge_list")

@@ -382,3 +382,26 @@ def test_undo_needs_merge_rights(admin, alice, make_contact):
 
 def test_every_relation_is_walked(admin, make_contact):
     assert {r.label for r in contact_relations()} <= set(MERGE_POLICIES)
+
+
+def test_same_phone_under_another_kind_is_kept_once(admin, make_contact):
+    ann = make_contact(admin, full_name="Ann", phones=[{"number": "+14155550100", "kind": "work"}])
+    dup = make_contact(
+        admin, full_name="Ann", phones=[{"number": "+14155550100", "kind": "mobile"}]
+    )
+    merge = merge_contacts(admin, ann, [dup])
+    assert list(ann.phones.values_list("number", "kind")) == [("+14155550100", "work")]
+    undo_merge(admin, merge)
+    assert list(dup.phones.values_list("kind", flat=True)) == ["mobile"]
+
+
+def test_undo_leaves_a_row_moved_elsewhere_since(admin, make_contact):
+    ann = make_contact(admin, full_name="Ann")
+    dup = make_contact(admin, full_name="Dup")
+    other = make_contact(admin, full_name="Other")
+    note = add_note(admin, dup, "about dup")
+    merge = merge_contacts(admin, ann, [dup])
+    Activity.objects.filter(pk=note.pk).update(contact=other)
+
+    undo_merge(admin, merge)
+    assert Activity.objects.get(pk=note.pk).contact_id == other.pk

@@ -66,6 +66,8 @@ COMPUTED_FIELDS = {
     *CONSENT_FIELDS,
 }
 CUSTOM_PREFIX = "custom_fields."
+# A phone is the same phone whatever kind it was filed under (the model has no unique key).
+UNION_KEYS: dict[str, list[str]] = {"contacts.ContactPhone.contact": ["number"]}
 MERGE_SORT = Sort("created_at", descending=True)
 
 
@@ -323,16 +325,19 @@ def _rows(relation: ContactRelation, contact_id: int) -> QuerySet:
 def _union_key_fields(relation: ContactRelation) -> list[str]:
     """What makes two rows "the same" for a union: a unique constraint with the contact, else
     every column but ids, flags and stamps."""
-    for constraint in relation.model._meta.constraints:
+    if relation.label in UNION_KEYS:
+        return UNION_KEYS[relation.label]
+    meta = relation.model._meta
+    for constraint in meta.constraints:
         fields = list(getattr(constraint, "fields", []) or [])
         if relation.field_name in fields:
-            return [f for f in fields if f != relation.field_name]
+            return [meta.get_field(f).attname for f in fields if f != relation.field_name]
     skip = {"id", relation.field_name, "created_at", "updated_at", "is_primary", "original"}
     return [f.attname for f in relation.model._meta.concrete_fields if f.name not in skip]
 
 
 def _key(row: models.Model, fields: list[str]) -> tuple:
-    return tuple(getattr(row, f if hasattr(row, f) else f"{f}_id") for f in fields)
+    return tuple(getattr(row, f) for f in fields)
 
 
 class _MergeRun:
@@ -554,11 +559,12 @@ def _move_back(merge: ContactMerge) -> None:
             column = (
                 relation.field_name if relation.kind == "generic" else f"{relation.field_name}_id"
             )
-            manager.filter(pk__in=pks).update(**{column: int(dup_id)})
+            # Only rows still on the primary: one moved elsewhere since stays where it is now.
+            manager.filter(pk__in=pks, **{column: merge.primary_id}).update(**{column: int(dup_id)})
             for pk in pks:
                 state = states.get(label, {}).get(str(pk))
                 if state:
-                    manager.filter(pk=pk).update(
+                    manager.filter(pk=pk, **{column: int(dup_id)}).update(
                         **{
                             k: v
                             for k, v in _python_values(relation.model, state).items()

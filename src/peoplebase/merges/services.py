@@ -322,16 +322,29 @@ def _rows(relation: ContactRelation, contact_id: int) -> QuerySet:
     return manager.filter(**{f"{relation.field_name}_id": contact_id})
 
 
-def _union_key_fields(relation: ContactRelation) -> list[str]:
-    """What makes two rows "the same" for a union: a unique constraint with the contact, else
-    every column but ids, flags and stamps."""
-    if relation.label in UNION_KEYS:
-        return UNION_KEYS[relation.label]
+def _unique_key_fields(relation: ContactRelation) -> list[str] | None:
+    """The other columns of a unique constraint that includes the contact column, if any."""
+    if relation.kind == "o2o":
+        return []  # one row per contact: the survivor's own row wins
     meta = relation.model._meta
     for constraint in meta.constraints:
         fields = list(getattr(constraint, "fields", []) or [])
         if relation.field_name in fields:
             return [meta.get_field(f).attname for f in fields if f != relation.field_name]
+    for together in meta.unique_together:
+        if relation.field_name in together:
+            return [meta.get_field(f).attname for f in together if f != relation.field_name]
+    return None
+
+
+def _union_key_fields(relation: ContactRelation) -> list[str]:
+    """What makes two rows "the same" for a union: a unique constraint with the contact, else
+    every column but ids, flags and stamps."""
+    if relation.label in UNION_KEYS:
+        return UNION_KEYS[relation.label]
+    unique = _unique_key_fields(relation)
+    if unique is not None:
+        return unique
     skip = {"id", relation.field_name, "created_at", "updated_at", "is_primary", "original"}
     return [f.attname for f in relation.model._meta.concrete_fields if f.name not in skip]
 
@@ -383,6 +396,13 @@ def _apply_relation(run: _MergeRun, relation: ContactRelation, dup: Contact) -> 
         )
     elif policy != "move":
         raise Conflict(f"Unknown merge policy “{policy}” for {relation.label}.")
+    elif _unique_key_fields(relation) is not None:
+        # A moved row may not break a unique key the survivor already fills; drop (and keep in
+        # the snapshot) the clashing ones rather than fail the whole merge.
+        keys = _unique_key_fields(relation) or []
+        have = {_key(r, keys) for r in _rows(relation, run.primary.pk)}
+        run.drop([r for r in rows if _key(r, keys) in have])
+        rows = _rows(relation, dup.pk)
     pks = list(rows.values_list("pk", flat=True))
     run.note_moved(relation, dup.pk, pks)
     target = (

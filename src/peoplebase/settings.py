@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "peoplebase.imports",
     "peoplebase.exports",
     "peoplebase.compliance",
+    "peoplebase.merges",
     "peoplebase.web",
 ]
 

@@ -6,6 +6,7 @@ from peoplebase.api.router import api
 
 urlpatterns = [
     path("", include("peoplebase.web.urls")),
+    path("", include("peoplebase.merges.urls")),
     path("contacts/views/", include("peoplebase.segments.urls")),
     path("contacts/bulk/", include("peoplebase.bulk.urls")),
     path("contacts/import/", include("peoplebase.imports.urls")),

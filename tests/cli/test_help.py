@@ -23,6 +23,7 @@ COMMAND_NAMES = [
     "manage",
     "export",
     "gdpr",
+    "merges",
 ]
 
 

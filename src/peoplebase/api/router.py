@@ -112,11 +112,14 @@ def _register_routers() -> None:
     from peoplebase.imports.api import mappings_router as import_mappings_router
     from peoplebase.imports.api import router as imports_router
     from peoplebase.leads.api import router as leads_router
+    from peoplebase.merges.api import contact_merge_router
+    from peoplebase.merges.api import router as merges_router
     from peoplebase.segments.api import router as saved_views_router
     from peoplebase.users.api import router as users_router
 
     api.add_router("/contacts/bulk", contacts_bulk_router)
     api.add_router("/bulk-jobs", jobs_router)
+    api.add_router("/contacts/merge", contact_merge_router)
     api.add_router("/contacts", contacts_router)
     api.add_router("/account-relations", account_relations_router)
     api.add_router("/companies", companies_router)
@@ -130,6 +133,7 @@ def _register_routers() -> None:
     api.add_router("/import-mappings", import_mappings_router)
     api.add_router("/exports", exports_router)
     api.add_router("/gdpr", gdpr_router)
+    api.add_router("/merges", merges_router)
     # Last, so it only answers paths no router claimed: a problem+json 404, not an HTML page.
     api.add_router("", fallback_router)
 

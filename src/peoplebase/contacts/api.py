@@ -150,12 +150,18 @@ def check_duplicates(request: HttpRequest, payload: ContactFieldsIn) -> dict:
 
 @router.get(
     "/{contact_id}",
-    response={200: ContactOut, **problems(403, 404, 422)},
+    response={200: ContactOut, 308: None, **problems(403, 404, 422)},
     summary="Get a contact",
     url_name="contact_detail",
 )
 def get_contact(request: HttpRequest, contact_id: RecordId, response: HttpResponse) -> Contact:
-    """One contact; the `ETag` header (and `version`) identify this state of it."""
+    """One contact; the `ETag` header (and `version`) identify this state of it. A contact
+    merged into another answers 308 with `Location` at the surviving contact."""
+    from peoplebase.merges.api import moved_response
+
+    moved = moved_response(request, contact_id)
+    if moved is not None:
+        return moved  # type: ignore[return-value]
     return with_etag(response, services.get_contact(request.auth, contact_id))
 
 

@@ -61,7 +61,8 @@ def related_row_counts(contact: Contact) -> dict[str, int]:
 
 # How a merge treats each relation. "move": re-point the rows at the surviving contact;
 # "union": move, dropping rows the survivor already has (same email, phone or tag);
-# "history": audit rows stay addressed to the old id and are copied into the merge event.
+# "history": audit rows stay addressed to the old id and are copied into the merge event;
+# "delete": the rows are dropped (kept in the merge snapshot, so undo puts them back).
 # A test fails when a relation to Contact appears that is not listed here.
 MERGE_POLICIES: dict[str, str] = {
     "companies.AccountRelation.contact": "union",
@@ -73,6 +74,8 @@ MERGE_POLICIES: dict[str, str] = {
     "activities.Activity.contact": "move",
     "audit.AuditEntry.object_id": "history",
     "imports.ImportRow.contact": "move",
+    "merges.ContactMerge.primary": "move",
+    "merges.ContactTombstone.primary": "move",
 }
 
 

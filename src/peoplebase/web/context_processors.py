@@ -13,6 +13,7 @@ NAVIGATION = (
     ("companies", "Companies", "companies:company_list"),
     ("leads", "Leads", "leads:lead_list"),
     ("exports", "Exports", "exports:export_list"),
+    ("merges", "Merges", "merges:merge_list"),
 )
 
 

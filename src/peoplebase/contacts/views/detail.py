@@ -91,6 +91,12 @@ def contact_url(contact: Contact, name: str) -> str:
 @login_required
 @domain_errors
 def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
+    from peoplebase.merges.views import tombstone_redirect, undoable_merges_context
+
+    if not Contact.objects.filter(pk=contact_id).exists():
+        moved = tombstone_redirect(request, contact_id)
+        if moved is not None:
+            return moved
     contact = get_contact(request.user, contact_id)
     can_edit = permissions.can_edit(request.user, contact)
     values = contact.custom_fields or {}
@@ -113,5 +119,6 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
         "company_options": company_name_options() if can_edit else [],
         "tag_options": tag_name_options() if can_edit else [],
         **timeline_context(request, contact),
+        **undoable_merges_context(request, contact),
     }
     return render(request, "contacts/contact_detail.html", context)

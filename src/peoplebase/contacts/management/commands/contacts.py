@@ -13,6 +13,7 @@ from peoplebase.contacts.services import CONTACT_SORTS, ContactFilters, list_con
 from peoplebase.core.errors import ValidationFailed
 from peoplebase.core.management.commands._base import PeoplebaseCommand, describe_error
 from peoplebase.core.pagination import MAX_LIMIT
+from peoplebase.merges.cli import add_merge_arguments, run_merge
 from peoplebase.search.cli import add_search_arguments, run_search
 from peoplebase.users.models import Role, User
 
@@ -72,10 +73,22 @@ class Command(PeoplebaseCommand):
         )
         add_search_arguments(searching)
 
+        merging = subcommands.add_parser(
+            "merge",
+            help="Merge duplicate contacts into PRIMARY_ID (undo: `peoplebase merges undo`).",
+            description="Merge contacts: emails, phones and tags are unioned, consent keeps "
+            "the most restrictive value, all history moves to the primary and the merged ids "
+            "redirect to it.",
+        )
+        add_merge_arguments(merging)
+
     def handle(self, *args: Any, **options: Any) -> None:
         action = options.get("action")
         if action == "search":
             run_search(options, self.stdout)
+            return
+        if action == "merge":
+            run_merge(options, self.stdout)
             return
         if action != "list":
             raise CommandError(

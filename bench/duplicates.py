@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from peoplebase.duplicates.engine import PersonRecord, make_record, scan  # noqa: E402
 from peoplebase.duplicates.engine.blocking import blocking_keys  # noqa: E402
 from peoplebase.duplicates.engine.clustering import cluster_pairs  # noqa: E402
+from peoplebase.duplicates.engine.scoring import DEFAULT_THRESHOLDS  # noqa: E402
 
 FIRST = (
     "james robert john michael william david richard joseph thomas charles christopher daniel "
@@ -179,6 +180,8 @@ def generate(size: int, seed: int = 7) -> Iterator[tuple[PersonRecord, int]]:
         elif roll < 0.26:  # a relative: same surname, phone and city, another first name
             entity += 1
             q = Person(rng, last=p.last)
+            while q.first == p.first:
+                q.first = rng.choice(FIRST)
             rid += 1
             yield as_record(rid, q, phones=[p.phone], city=p.city, postcode=p.postcode), entity
         elif roll < 0.30:  # a namesake: same common name, nothing else in common
@@ -235,9 +238,9 @@ def run_ours(records: list[PersonRecord], truth: set[tuple[int, int]], workers: 
     started = time.perf_counter()
     result = scan(records, workers=workers)
     seconds = time.perf_counter() - started
-    likely = {(a, b) for a, b, s, _ in result.pairs if s >= 0.60}
+    likely = {(a, b) for a, b, s, _ in result.pairs if s >= DEFAULT_THRESHOLDS.likely}
     both = {(a, b) for a, b, _, _ in result.pairs}
-    clusters = cluster_pairs(((a, b, s) for a, b, s, _ in result.pairs if s >= 0.60),
+    clusters = cluster_pairs(((a, b, s) for a, b, s, _ in result.pairs if s >= DEFAULT_THRESHOLDS.likely),
                              lambda rid: records[rid - 1])
     covered = sum(
         1 for a, b in truth if set(blocking_keys(records[a - 1])) & set(blocking_keys(records[b - 1]))

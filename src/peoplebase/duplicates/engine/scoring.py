@@ -16,6 +16,7 @@ from rapidfuzz.distance import JaroWinkler
 from peoplebase.duplicates.engine.records import PersonRecord
 
 LIKELY = "likely"
+COMMON_NAME_FROM = 3
 POSSIBLE = "possible"
 
 
@@ -23,8 +24,8 @@ POSSIBLE = "possible"
 class Thresholds:
     """Score cut-offs of the two bands; defaults measured on bench/duplicates.py."""
 
-    likely: float = 0.60
-    possible: float = 0.45
+    likely: float = 0.45
+    possible: float = 0.38
 
     def band(self, score: float) -> str:
         if score >= self.likely:
@@ -167,9 +168,10 @@ def _name_points(given: float, last: float, name_count: int, reasons: list[str])
         points = 0.0
     if points:
         reasons.append(f"name {combined:.2f} similar")
-    if points and name_count > 2:
+    if points and name_count > COMMON_NAME_FROM:
         # A name shared by many contacts says less about identity: John Smith needs more proof.
-        penalty = min(16.0, 4.0 * math.log2(name_count))
+        # A few alike are usually the duplicates themselves, so the penalty starts above that.
+        penalty = min(16.0, 5.0 * math.log2(name_count / COMMON_NAME_FROM))
         points -= penalty
         reasons.append(f"common name ({name_count} alike)")
     return points

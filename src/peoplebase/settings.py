@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "peoplebase.search",
     "peoplebase.bulk",
     "peoplebase.segments",
+    "peoplebase.duplicates",
     "peoplebase.web",
 ]
 

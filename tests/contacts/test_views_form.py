@@ -378,7 +378,7 @@ def test_same_email_shows_the_duplicate_warning_and_saves_nothing(
     )
     assert response.status_code == 200
     assertContains(response, "This person may already be in Peoplebase")
-    assertContains(response, "same email jane@acme.com")
+    assertContains(response, "same email; name 0.93 similar")
     assertContains(response, existing.get_absolute_url())
     assertContains(response, 'name="allow_duplicate" value="1"')
     assertContains(response, 'value="J. Doe"')

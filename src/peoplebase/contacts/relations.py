@@ -72,6 +72,13 @@ MERGE_POLICIES: dict[str, str] = {
     "leads.Lead.converted_contact": "move",
     "activities.Activity.contact": "move",
     "audit.AuditEntry.object_id": "history",
+    # Suggestions are recomputed after a merge, so the merged pair's rows are simply dropped.
+    "duplicates.DuplicateSuggestion.contact_a": "delete",
+    "duplicates.DuplicateSuggestion.contact_b": "delete",
+    # "Not a duplicate" was said about a person: the survivor keeps it, so the other contact of
+    # the pair is still never suggested with the merged record.
+    "duplicates.NotDuplicate.contact_a": "move",
+    "duplicates.NotDuplicate.contact_b": "move",
 }
 
 

@@ -126,10 +126,12 @@ def find_duplicate_candidates(
 
 
 def _shared_identifier(a: PersonRecord, b: PersonRecord) -> str:
-    if set(a.emails) & set(b.emails):
-        return "same email"
-    if set(a.phones) & set(b.phones):
-        return "same phone"
+    for email in a.emails:
+        if email in b.emails:
+            return f"same email {email}"
+    for phone in a.phones:
+        if phone in b.phones:
+            return f"same phone {phone}"
     return ""
 
 

@@ -109,9 +109,10 @@ def _shared(x: tuple[str, ...], y: tuple[str, ...]) -> str:
 
 def _identifier_points(a: PersonRecord, b: PersonRecord, reasons: list[str]) -> float:
     points = 0.0
-    if _shared(a.emails, b.emails):
+    email = _shared(a.emails, b.emails)
+    if email:
         points += 45
-        reasons.append("same email")
+        reasons.append(f"same email {email}")
     else:
         locals_a = {e.split("@", 1)[0] for e in a.emails}
         local = next((e.split("@", 1)[0] for e in b.emails if e.split("@", 1)[0] in locals_a), "")
@@ -127,9 +128,10 @@ def _identifier_points(a: PersonRecord, b: PersonRecord, reasons: list[str]) -> 
     if role:
         points += 4
         reasons.append(f"shared mailbox {role.split('@', 1)[0]}@ (weak)")
-    if _shared(a.phones, b.phones):
+    phone = _shared(a.phones, b.phones)
+    if phone:
         points += 35
-        reasons.append("same phone")
+        reasons.append(f"same phone {phone}")
     if a.birthday and a.birthday == b.birthday:
         points += 30
         reasons.append("same birthday")
@@ -144,7 +146,7 @@ def _context_points(a: PersonRecord, b: PersonRecord, reasons: list[str]) -> flo
     if a.company and b.company and jw(a.company, b.company) >= 0.92:
         points += 10
         reasons.append("same company")
-    if a.domain and a.domain == b.domain and "same email" not in reasons:
+    if a.domain and a.domain == b.domain and not _shared(a.emails, b.emails):
         points += 6
         reasons.append("same email domain")
     if a.postcode and a.postcode == b.postcode:
@@ -193,7 +195,7 @@ def score_pair(
     given, last, swapped = name_similarity(a, b)
     reasons: list[str] = []
     identifiers = _identifier_points(a, b, reasons)
-    strong_identity = "same email" in reasons or "same unique id" in reasons
+    strong_identity = bool(_shared(a.emails, b.emails)) or bool(a.uid and a.uid == b.uid)
     if not strong_identity:
         # Relatives share surname, phone and city but not the first name; namesakes fail here too.
         if bool(a.first and b.first) and given < 0.8:

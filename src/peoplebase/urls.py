@@ -12,5 +12,6 @@ urlpatterns = [
     path("companies/", include("peoplebase.companies.urls")),
     path("leads/", include("peoplebase.leads.urls")),
     path("settings/", include("peoplebase.users.urls")),
+    path("duplicates/", include("peoplebase.duplicates.urls")),
     path("api/v1/", api.urls),
 ]

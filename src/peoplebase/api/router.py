@@ -107,6 +107,7 @@ def _register_routers() -> None:
     from peoplebase.contacts.api import router as contacts_router
     from peoplebase.contacts.api import tags_router
     from peoplebase.customfields.api import router as custom_fields_router
+    from peoplebase.duplicates.api import router as duplicates_router
     from peoplebase.leads.api import router as leads_router
     from peoplebase.segments.api import router as saved_views_router
     from peoplebase.users.api import router as users_router
@@ -122,6 +123,7 @@ def _register_routers() -> None:
     api.add_router("/notes", notes_router)
     api.add_router("/users", users_router)
     api.add_router("/saved-views", saved_views_router)
+    api.add_router("/duplicates", duplicates_router)
     # Last, so it only answers paths no router claimed: a problem+json 404, not an HTML page.
     api.add_router("", fallback_router)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -38,6 +39,7 @@ logger = logging.getLogger("peoplebase.duplicates")
 
 # Below this many contacts a scan runs inside the request; above, on the background worker.
 SYNC_LIMIT = 2000
+QUEUE_URL = "/duplicates/"
 PARALLEL_FROM = 5000
 
 
@@ -251,8 +253,16 @@ def dismiss_suggestion(actor: User, suggestion_id: Any) -> DuplicateSuggestion:
 
 
 def skip_suggestion(actor: User, suggestion_id: Any) -> DuplicateSuggestion:
-    """Leave the pair for later: it leaves the queue until a scan finds it changed."""
+    """Leave the pair for later: it leaves the queue without a decision being remembered."""
     return _decide(actor, suggestion_id, SuggestionStatus.SKIPPED)
+
+
+def merge_url(suggestion: DuplicateSuggestion) -> str:
+    """The merges page for the pair, coming back to the queue afterwards."""
+    query = urlencode(
+        [("ids", suggestion.contact_a_id), ("ids", suggestion.contact_b_id), ("next", QUEUE_URL)]
+    )
+    return f"/contacts/merge/?{query}"
 
 
 def is_remembered_different(a: int, b: int) -> bool:

@@ -16,6 +16,7 @@ COMMANDS = {
     "contacts": "Filter contacts (`contacts list --filter k=v`) or `contacts search TEXT`.",
     "demo": "Load a sample workspace with contacts, companies, leads and history.",
     "search": "Rebuild the contact search index (`peoplebase search rebuild`).",
+    "duplicates": "Find duplicate contacts: `duplicates scan`, `duplicates list --band likely`.",
     "manage": "Run any Django management command, e.g. `peoplebase manage check`.",
 }
 

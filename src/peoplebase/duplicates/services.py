@@ -67,7 +67,11 @@ def _previous_watermark(view_id: int | None) -> Any:
 
 
 def start_scan(
-    actor: User, *, view: str | int | None = None, run_now: bool | None = None
+    actor: User,
+    *,
+    view: str | int | None = None,
+    run_now: bool | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> DuplicateScan:
     """Queue a scan of the workspace or one saved view (by id or name).
 
@@ -80,7 +84,7 @@ def start_scan(
     scan.total = _scope(scan).count()
     scan.save(update_fields=["total"])
     if run_now or (run_now is None and scan.total <= SYNC_LIMIT):
-        run_scan(scan.pk)
+        run_scan(scan.pk, progress=progress)
     else:
         from peoplebase.duplicates.tasks import run_duplicate_scan
 

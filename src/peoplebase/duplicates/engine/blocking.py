@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from peoplebase.duplicates.engine.records import PersonRecord
+from peoplebase.normalize.people import canonical_given_name
 
 # Blocks bigger than this ("john smith" at a million contacts) are not compared all-pairs but
 # sorted by a second key and compared only with near neighbours.
@@ -53,7 +54,8 @@ def blocking_keys(r: PersonRecord) -> list[str]:
     keys.extend(f"p{p}" for p in r.phones)
     given, last = r.given, r.last
     if given and last:
-        keys.append("n" + " ".join(sorted((given, last))))
+        # Both tokens nickname-expanded and sorted: "Jansen, Bob" meets "Robert Jansen".
+        keys.append("n" + " ".join(sorted((given, canonical_given_name(last)))))
         keys.append("f" + "|".join(sorted((phonetic(given), phonetic(last.replace(" ", ""))))))
         keys.append(f"i{last}|{given[0]}")
     if last:

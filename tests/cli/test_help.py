@@ -11,7 +11,17 @@ import pytest
 
 from peoplebase.cli import COMMANDS
 
-COMMAND_NAMES = ["serve", "worker", "migrate", "createuser", "contacts", "demo", "search", "manage"]
+COMMAND_NAMES = [
+    "serve",
+    "worker",
+    "migrate",
+    "createuser",
+    "contacts",
+    "demo",
+    "search",
+    "duplicates",
+    "manage",
+]
 
 
 def test_help_lists_every_command_with_a_line_of_help(run_cli: Any) -> None:

@@ -112,6 +112,7 @@ def start_scan(request: HttpRequest, payload: ScanIn) -> Status:
 
 @router.get("/scans/{scan_id}", response={200: ScanOut, **problems(404, 422)}, summary="Get a scan")
 def get_scan(request: HttpRequest, scan_id: RecordId) -> DuplicateScan:
+    """A scan's status and progress; poll it until `status` is `done` or `failed`."""
     return services.get_scan(request.auth, scan_id)
 
 

@@ -29,48 +29,327 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from peoplebase.duplicates.engine import PersonRecord, make_record, scan  # noqa: E402
-from peoplebase.duplicates.engine.blocking import blocking_keys  # noqa: E402
-from peoplebase.duplicates.engine.clustering import cluster_pairs  # noqa: E402
-from peoplebase.duplicates.engine.scoring import DEFAULT_THRESHOLDS  # noqa: E402
+from peoplebase.duplicates.engine import PersonRecord, make_record, scan
+from peoplebase.duplicates.engine.blocking import blocking_keys
+from peoplebase.duplicates.engine.clustering import cluster_pairs
+from peoplebase.duplicates.engine.scoring import DEFAULT_THRESHOLDS
 
-FIRST = (
-    "james robert john michael william david richard joseph thomas charles christopher daniel "
-    "matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy "
-    "mary patricia jennifer linda elizabeth barbara susan jessica sarah karen lisa nancy betty "
-    "margaret sandra ashley kimberly emily donna michelle carol amanda melissa deborah stephanie "
-    "rebecca sharon laura cynthia amy kathleen angela shirley anna brenda pamela emma nicole "
-    "helen samantha katherine christine debra rachel carolyn janet maria olivia heather diane "
-    "julie joyce victoria ruth virginia lauren kelly christina joan evelyn judith andrea hannah "
-    "jacqueline martha gloria teresa ann sara madison frances kathryn janice jean abigail alice "
-    "lukas felix jonas leon noah elias finn paul luis hugo louis jules arthur raphael gabriel "
-    "sofia lucia marta giulia chiara francesca ingrid astrid freya sven lars nils bjorn oskar"
-).split()
-LAST = (
-    "smith johnson williams brown jones garcia miller davis rodriguez martinez hernandez lopez "
-    "gonzalez wilson anderson thomas taylor moore jackson martin lee perez thompson white harris "
-    "sanchez clark ramirez lewis robinson walker young allen king wright scott torres nguyen hill "
-    "flores green adams nelson baker hall rivera campbell mitchell carter roberts muller schmidt "
-    "schneider fischer weber meyer wagner becker schulz hoffmann koch richter klein wolf "
-    "schroder neumann schwarz zimmermann braun kruger hofmann hartmann lange schmitt werner "
-    "dubois durand lefebvre moreau laurent simon michel leroy roux david bertrand morel fournier "
-    "rossi russo ferrari esposito bianchi romano colombo ricci marino greco bruno gallo conti "
-    "andersson johansson karlsson nilsson eriksson larsson olsson persson svensson gustafsson"
-).split()
-SYLLABLES = "ka lo mi ra ven tor sel bru dan fel gor han jen kor lin mar nor pel quin ros".split()
-CITIES = (
-    "london paris berlin madrid rome vienna zurich munich hamburg lyon milan turin boston "
-    "chicago denver austin seattle portland dublin leeds bristol oslo stockholm"
-).split()
+FIRST = [
+    "james",
+    "robert",
+    "john",
+    "michael",
+    "william",
+    "david",
+    "richard",
+    "joseph",
+    "thomas",
+    "charles",
+    "christopher",
+    "daniel",
+    "matthew",
+    "anthony",
+    "mark",
+    "donald",
+    "steven",
+    "paul",
+    "andrew",
+    "joshua",
+    "kenneth",
+    "kevin",
+    "brian",
+    "george",
+    "timothy",
+    "mary",
+    "patricia",
+    "jennifer",
+    "linda",
+    "elizabeth",
+    "barbara",
+    "susan",
+    "jessica",
+    "sarah",
+    "karen",
+    "lisa",
+    "nancy",
+    "betty",
+    "margaret",
+    "sandra",
+    "ashley",
+    "kimberly",
+    "emily",
+    "donna",
+    "michelle",
+    "carol",
+    "amanda",
+    "melissa",
+    "deborah",
+    "stephanie",
+    "rebecca",
+    "sharon",
+    "laura",
+    "cynthia",
+    "amy",
+    "kathleen",
+    "angela",
+    "shirley",
+    "anna",
+    "brenda",
+    "pamela",
+    "emma",
+    "nicole",
+    "helen",
+    "samantha",
+    "katherine",
+    "christine",
+    "debra",
+    "rachel",
+    "carolyn",
+    "janet",
+    "maria",
+    "olivia",
+    "heather",
+    "diane",
+    "julie",
+    "joyce",
+    "victoria",
+    "ruth",
+    "virginia",
+    "lauren",
+    "kelly",
+    "christina",
+    "joan",
+    "evelyn",
+    "judith",
+    "andrea",
+    "hannah",
+    "jacqueline",
+    "martha",
+    "gloria",
+    "teresa",
+    "ann",
+    "sara",
+    "madison",
+    "frances",
+    "kathryn",
+    "janice",
+    "jean",
+    "abigail",
+    "alice",
+    "lukas",
+    "felix",
+    "jonas",
+    "leon",
+    "noah",
+    "elias",
+    "finn",
+    "paul",
+    "luis",
+    "hugo",
+    "louis",
+    "jules",
+    "arthur",
+    "raphael",
+    "gabriel",
+    "sofia",
+    "lucia",
+    "marta",
+    "giulia",
+    "chiara",
+    "francesca",
+    "ingrid",
+    "astrid",
+    "freya",
+    "sven",
+    "lars",
+    "nils",
+    "bjorn",
+    "oskar",
+]
+LAST = [
+    "smith",
+    "johnson",
+    "williams",
+    "brown",
+    "jones",
+    "garcia",
+    "miller",
+    "davis",
+    "rodriguez",
+    "martinez",
+    "hernandez",
+    "lopez",
+    "gonzalez",
+    "wilson",
+    "anderson",
+    "thomas",
+    "taylor",
+    "moore",
+    "jackson",
+    "martin",
+    "lee",
+    "perez",
+    "thompson",
+    "white",
+    "harris",
+    "sanchez",
+    "clark",
+    "ramirez",
+    "lewis",
+    "robinson",
+    "walker",
+    "young",
+    "allen",
+    "king",
+    "wright",
+    "scott",
+    "torres",
+    "nguyen",
+    "hill",
+    "flores",
+    "green",
+    "adams",
+    "nelson",
+    "baker",
+    "hall",
+    "rivera",
+    "campbell",
+    "mitchell",
+    "carter",
+    "roberts",
+    "muller",
+    "schmidt",
+    "schneider",
+    "fischer",
+    "weber",
+    "meyer",
+    "wagner",
+    "becker",
+    "schulz",
+    "hoffmann",
+    "koch",
+    "richter",
+    "klein",
+    "wolf",
+    "schroder",
+    "neumann",
+    "schwarz",
+    "zimmermann",
+    "braun",
+    "kruger",
+    "hofmann",
+    "hartmann",
+    "lange",
+    "schmitt",
+    "werner",
+    "dubois",
+    "durand",
+    "lefebvre",
+    "moreau",
+    "laurent",
+    "simon",
+    "michel",
+    "leroy",
+    "roux",
+    "david",
+    "bertrand",
+    "morel",
+    "fournier",
+    "rossi",
+    "russo",
+    "ferrari",
+    "esposito",
+    "bianchi",
+    "romano",
+    "colombo",
+    "ricci",
+    "marino",
+    "greco",
+    "bruno",
+    "gallo",
+    "conti",
+    "andersson",
+    "johansson",
+    "karlsson",
+    "nilsson",
+    "eriksson",
+    "larsson",
+    "olsson",
+    "persson",
+    "svensson",
+    "gustafsson",
+]
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ra",
+    "ven",
+    "tor",
+    "sel",
+    "bru",
+    "dan",
+    "fel",
+    "gor",
+    "han",
+    "jen",
+    "kor",
+    "lin",
+    "mar",
+    "nor",
+    "pel",
+    "quin",
+    "ros",
+]
+CITIES = [
+    "london",
+    "paris",
+    "berlin",
+    "madrid",
+    "rome",
+    "vienna",
+    "zurich",
+    "munich",
+    "hamburg",
+    "lyon",
+    "milan",
+    "turin",
+    "boston",
+    "chicago",
+    "denver",
+    "austin",
+    "seattle",
+    "portland",
+    "dublin",
+    "leeds",
+    "bristol",
+    "oslo",
+    "stockholm",
+]
 SUFFIXES = ("Inc", "Ltd", "GmbH", "SA", "LLC", "")
 WORK_DOMAINS = ("{c}.com", "{c}.de", "{c}.io")
 FREE = ("gmail.com", "yahoo.com", "outlook.com", "gmx.de")
 NICK = {
-    "robert": "bob", "william": "bill", "margaret": "peggy", "james": "jim",
-    "michael": "mike", "richard": "rick", "thomas": "tom", "elizabeth": "liz",
-    "katherine": "kate", "christopher": "chris", "daniel": "dan", "david": "dave",
-    "joseph": "joe", "anthony": "tony", "andrew": "andy", "matthew": "matt",
-    "jennifer": "jen", "patricia": "pat", "steven": "steve", "timothy": "tim",
+    "robert": "bob",
+    "william": "bill",
+    "margaret": "peggy",
+    "james": "jim",
+    "michael": "mike",
+    "richard": "rick",
+    "thomas": "tom",
+    "elizabeth": "liz",
+    "katherine": "kate",
+    "christopher": "chris",
+    "daniel": "dan",
+    "david": "dave",
+    "joseph": "joe",
+    "anthony": "tony",
+    "andrew": "andy",
+    "matthew": "matt",
+    "jennifer": "jen",
+    "patricia": "pat",
+    "steven": "steve",
+    "timothy": "tim",
 }
 
 
@@ -94,7 +373,7 @@ def typo(rng: random.Random, word: str) -> str:
 
 
 class Person:
-    __slots__ = ("first", "last", "email", "phone", "company", "city", "postcode", "birthday")
+    __slots__ = ("birthday", "city", "company", "email", "first", "last", "phone", "postcode")
 
     def __init__(self, rng: random.Random, last: str | None = None) -> None:
         self.first = rng.choice(FIRST)
@@ -119,9 +398,14 @@ class Person:
 
 def as_record(rid: int, p: Person, **over: object) -> PersonRecord:
     values = {
-        "first": p.first, "last": p.last, "emails": [p.email] if p.email else [],
-        "phones": [p.phone] if p.phone else [], "company": p.company, "city": p.city,
-        "postcode": p.postcode, "birthday": p.birthday,
+        "first": p.first,
+        "last": p.last,
+        "emails": [p.email] if p.email else [],
+        "phones": [p.phone] if p.phone else [],
+        "company": p.company,
+        "city": p.city,
+        "postcode": p.postcode,
+        "birthday": p.birthday,
     }
     values.update(over)
     return make_record(rid, **values)  # type: ignore[arg-type]
@@ -156,8 +440,14 @@ def drift(rng: random.Random, rid: int, p: Person) -> PersonRecord:
             city = typo(rng, city)
             company = company.rsplit(" ", 1)[0]
     return make_record(
-        rid, first=first, last=last, emails=[email] if email else [],
-        phones=[phone] if phone else [], company=company, city=city, postcode=postcode,
+        rid,
+        first=first,
+        last=last,
+        emails=[email] if email else [],
+        phones=[phone] if phone else [],
+        company=company,
+        city=city,
+        postcode=postcode,
         birthday=p.birthday,
     )
 
@@ -199,9 +489,12 @@ def generate(size: int, seed: int = 7) -> Iterator[tuple[PersonRecord, int]]:
             entity += 1
             q = Person(rng)
             rid += 1
-            yield as_record(
-                rid, p, emails=[q.email], phones=[q.phone], company=q.company, links=[rid - 1]
-            ), entity
+            yield (
+                as_record(
+                    rid, p, emails=[q.email], phones=[q.phone], company=q.company, links=[rid - 1]
+                ),
+                entity,
+            )
 
 
 def true_pairs(entities: list[int]) -> set[tuple[int, int]]:
@@ -240,10 +533,14 @@ def run_ours(records: list[PersonRecord], truth: set[tuple[int, int]], workers: 
     seconds = time.perf_counter() - started
     likely = {(a, b) for a, b, s, _ in result.pairs if s >= DEFAULT_THRESHOLDS.likely}
     both = {(a, b) for a, b, _, _ in result.pairs}
-    clusters = cluster_pairs(((a, b, s) for a, b, s, _ in result.pairs if s >= DEFAULT_THRESHOLDS.likely),
-                             lambda rid: records[rid - 1])
+    clusters = cluster_pairs(
+        ((a, b, s) for a, b, s, _ in result.pairs if s >= DEFAULT_THRESHOLDS.likely),
+        lambda rid: records[rid - 1],
+    )
     covered = sum(
-        1 for a, b in truth if set(blocking_keys(records[a - 1])) & set(blocking_keys(records[b - 1]))
+        1
+        for a, b in truth
+        if set(blocking_keys(records[a - 1])) & set(blocking_keys(records[b - 1]))
     )
     return {
         "seconds": round(seconds, 2),
@@ -258,8 +555,8 @@ def run_ours(records: list[PersonRecord], truth: set[tuple[int, int]], workers: 
 def run_splink(records: list[PersonRecord], truth: set[tuple[int, int]]) -> dict:
     try:
         import pandas as pd
-        from splink import DuckDBAPI, Linker, SettingsCreator, block_on
         import splink.comparison_library as cl
+        from splink import DuckDBAPI, Linker, SettingsCreator, block_on
     except ImportError:
         return {"skipped": "splink is not installed: pip install -e '.[bench]'"}
     frame = pd.DataFrame(
@@ -285,7 +582,9 @@ def run_splink(records: list[PersonRecord], truth: set[tuple[int, int]]) -> dict
             cl.ExactMatch("company"),
         ],
         blocking_rules_to_generate_predictions=[
-            block_on("email"), block_on("phone"), block_on("first_name", "surname"),
+            block_on("email"),
+            block_on("phone"),
+            block_on("first_name", "surname"),
             block_on("surname", "city"),
         ],
     )
@@ -326,8 +625,10 @@ def on_create(data_dir: str, samples: int) -> dict:
         first, last, email, phone, company_id = row
         started = time.perf_counter()
         find_duplicate_candidates(
-            emails=[email] if email else [], phones=[phone] if phone else [],
-            full_name=f"{first} {last}", company_id=company_id,
+            emails=[email] if email else [],
+            phones=[phone] if phone else [],
+            full_name=f"{first} {last}",
+            company_id=company_id,
         )
         timings.append((time.perf_counter() - started) * 1000)
     timings.sort()

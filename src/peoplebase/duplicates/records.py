@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db.models import QuerySet
@@ -70,8 +70,11 @@ def records_from_rows(rows: list[tuple[Any, ...]]) -> Iterator[PersonRecord]:
         )
 
 
-def load_records(contacts: QuerySet[Contact]) -> list[PersonRecord]:
-    """Every contact of the queryset as a record, read in id order in batches."""
+def load_records(
+    contacts: QuerySet[Contact], on_batch: Callable[[int], None] | None = None
+) -> list[PersonRecord]:
+    """Every contact of the queryset as a record, read in id order in batches; `on_batch`
+    hears how many were read so far (the scan's progress)."""
     records: list[PersonRecord] = []
     last_id = 0
     while True:
@@ -80,6 +83,8 @@ def load_records(contacts: QuerySet[Contact]) -> list[PersonRecord]:
             break
         records.extend(records_from_rows(rows))
         last_id = rows[-1][0]
+        if on_batch:
+            on_batch(len(records))
     return _with_reverse_links(records)
 
 

@@ -136,7 +136,10 @@ def _run(scan: DuplicateScan, started: Any, progress: Callable[[str], None] | No
     say = progress or (lambda _msg: None)
     contacts = _scope(scan)
     watermark = _previous_watermark(scan.view_id)
-    records = load_records(contacts)
+    records = load_records(
+        contacts,
+        on_batch=lambda n: DuplicateScan.objects.filter(pk=scan.pk).update(processed=n),
+    )
     scan.total = scan.processed = len(records)
     changed_ids = None
     if watermark is not None:

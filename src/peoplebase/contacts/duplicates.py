@@ -50,14 +50,19 @@ def _candidate_ids(
 ) -> list[int]:
     ids: list[int] = []
     if emails:
-        ids += ContactEmail.objects.filter(email__in=emails).values_list("contact_id", flat=True)[
-            :LOOKUP_LIMIT
-        ]
+        ids += (
+            ContactEmail.objects.filter(email__in=emails)
+            .order_by()
+            .values_list("contact_id", flat=True)[:LOOKUP_LIMIT]
+        )
     if phones:
-        ids += ContactPhone.objects.filter(number__in=phones).values_list("contact_id", flat=True)[
-            :LOOKUP_LIMIT
-        ]
-    live = Contact.objects.filter(is_archived=False)
+        ids += (
+            ContactPhone.objects.filter(number__in=phones)
+            .order_by()
+            .values_list("contact_id", flat=True)[:LOOKUP_LIMIT]
+        )
+    # No ORDER BY: sorting by the list order makes SQLite walk the whole name index.
+    live = Contact.objects.filter(is_archived=False).order_by()
     if last:
         for part in [(last, first)] + ([(first, last)] if first else []):
             ids += live.filter(_name_range(*part)).values_list("id", flat=True)[:LOOKUP_LIMIT]

@@ -18,6 +18,7 @@ COMMANDS = {
     "search": "Rebuild the contact search index (`peoplebase search rebuild`).",
     "duplicates": "Find duplicate contacts: `duplicates scan`, `duplicates list --band likely`.",
     "manage": "Run any Django management command, e.g. `peoplebase manage check`.",
+    "export": "Export contacts to CSV or vCard (`export --view NAME --format vcf --out F`).",
 }
 
 USAGE = """\

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "peoplebase.bulk",
     "peoplebase.segments",
     "peoplebase.duplicates",
+    "peoplebase.exports",
     "peoplebase.web",
 ]
 
@@ -149,3 +150,8 @@ LOGGING = {
         "peoplebase": {"handlers": ["console"], "level": "INFO"},
     },
 }
+
+# Exports: bigger selections than this run as background jobs writing a file under
+# DATA_DIR/exports, which is deleted after PEOPLEBASE_EXPORT_DAYS days.
+PEOPLEBASE_EXPORT_STREAM_LIMIT = 5000
+PEOPLEBASE_EXPORT_DAYS = int(config.env_str("PEOPLEBASE_EXPORT_DAYS", "7") or 7)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("peoplebase.web.urls")),
     path("contacts/views/", include("peoplebase.segments.urls")),
     path("contacts/bulk/", include("peoplebase.bulk.urls")),
+    path("exports/", include("peoplebase.exports.urls")),
     path("contacts/", include("peoplebase.contacts.urls")),
     path("companies/", include("peoplebase.companies.urls")),
     path("leads/", include("peoplebase.leads.urls")),

@@ -21,6 +21,7 @@ COMMAND_NAMES = [
     "search",
     "duplicates",
     "manage",
+    "export",
 ]
 
 
@@ -38,7 +39,7 @@ def test_no_arguments_prints_the_help(run_cli: Any) -> None:
     assert run_cli().out == run_cli("--help").out
 
 
-@pytest.mark.parametrize("name", ["serve", "worker", "createuser", "demo"])
+@pytest.mark.parametrize("name", ["serve", "worker", "createuser", "demo", "export"])
 def test_each_command_explains_itself(run_cli: Any, name: str) -> None:
     result = run_cli(name, "--help")
 

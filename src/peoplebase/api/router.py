@@ -108,6 +108,7 @@ def _register_routers() -> None:
     from peoplebase.contacts.api import tags_router
     from peoplebase.customfields.api import router as custom_fields_router
     from peoplebase.duplicates.api import router as duplicates_router
+    from peoplebase.exports.api import router as exports_router
     from peoplebase.leads.api import router as leads_router
     from peoplebase.segments.api import router as saved_views_router
     from peoplebase.users.api import router as users_router
@@ -124,6 +125,7 @@ def _register_routers() -> None:
     api.add_router("/users", users_router)
     api.add_router("/saved-views", saved_views_router)
     api.add_router("/duplicates", duplicates_router)
+    api.add_router("/exports", exports_router)
     # Last, so it only answers paths no router claimed: a problem+json 404, not an HTML page.
     api.add_router("", fallback_router)
 

@@ -37,6 +37,14 @@ from peoplebase.core.permissions import (
     ensure_can_assign_owner,
     ensure_can_view,
 )
+from peoplebase.exports.formats import (
+    available_columns,
+    choose_columns,
+    csv_chunks,
+    csv_rows,
+    load_children,
+)
+from peoplebase.exports.formats import neutralise_cell as neutralise_cell  # used by callers
 from peoplebase.users.models import User
 
 logger = logging.getLogger("peoplebase.bulk")
@@ -49,7 +57,6 @@ NOT_YOURS = "not yours to edit"
 UNCHANGED = "already up to date"
 GONE = "no longer exists"
 WRITE_ACTIONS = frozenset(BulkAction.values) - {BulkAction.EXPORT_CSV}
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_COLUMNS = (
     "id",
     "full_name",
@@ -338,45 +345,20 @@ ACTIONS: dict[str, Callable[[User, Contact, dict[str, Any]], bool]] = {
 # --- export ---------------------------------------------------------------------------------
 
 
-def neutralise_cell(value: Any) -> str:
-    """Spreadsheets run cells starting with = + - @ tab or CR as formulas: make them text."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
-
-
 def _export_batch(job: BulkJob, batch: list[Contact]) -> None:
+    """Append the batch to the job's CSV through the shared export writer (exports/formats)."""
+    columns = choose_columns(EXPORT_COLUMNS, available_columns())
     if not job.result_file:
         folder = Path(settings.DATA_DIR) / "exports"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"contacts-{job.pk}-{secrets.token_hex(8)}.csv"
         with path.open("w", newline="", encoding="utf-8") as handle:
-            csv.writer(handle).writerow(EXPORT_COLUMNS)
+            handle.write(next(csv_chunks([], columns)))
         job.result_file = str(path)
-    contacts_by_pk = {c.pk: c for c in batch}
-    tagged = contacts.contact_queryset().prefetch_related("tag_links__tag")
+    ids = [contact.pk for contact in batch]
+    rows = load_children(list(contacts.contact_queryset().filter(pk__in=ids).order_by("pk")))
     with Path(job.result_file).open("a", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        for contact in tagged.filter(pk__in=list(contacts_by_pk)).order_by("pk"):
-            writer.writerow([neutralise_cell(v) for v in _export_row(contact)])
+        writer = csv.writer(handle, lineterminator="\r\n")
+        for row in csv_rows(rows, columns):
+            writer.writerow(row)
             job.changed += 1
-
-
-def _export_row(contact: Contact) -> list[Any]:
-    tags = sorted(link.tag.name for link in contact.tag_links.all())
-    return [
-        contact.pk,
-        contact.full_name,
-        contact.first_name,
-        contact.last_name,
-        contact.email,
-        contact.phone,
-        contact.job_title,
-        contact.company.name if contact.company_id else "",
-        contact.owner.email if contact.owner_id else "",
-        contact.status,
-        contact.lead_score,
-        ", ".join(tags),
-        contact.city,
-        contact.country,
-        contact.created_at.isoformat(),
-    ]

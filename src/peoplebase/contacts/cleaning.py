@@ -35,6 +35,7 @@ from peoplebase.normalize import (
     normalize_twitter,
     split_or_compose,
 )
+from peoplebase.normalize.birthdays import InvalidBirthday, parse_birthday
 
 TEXT_LIMITS = {
     "job_title": 150,
@@ -71,6 +72,7 @@ SCALAR_FIELDS = (
     "country",
     "linkedin_url",
     "twitter_handle",
+    "birthday",
 )
 WRITABLE_FIELDS = frozenset((*SCALAR_FIELDS, *RELATION_FIELDS, *LIST_FIELDS))
 
@@ -265,6 +267,13 @@ def _clean_scalar(name: str, value: Any, errors: ErrorCollector) -> Any:
         if (isinstance(value, float) and not value.is_integer()) or not 0 <= score <= 100:
             errors.add(name, "Lead score must be a whole number from 0 to 100.")
         return score
+    if name == "birthday":
+        try:
+            parsed = parse_birthday(value or None)
+        except InvalidBirthday as exc:
+            errors.add(name, str(exc))
+            return ""
+        return parsed.iso() if parsed else ""
     converters = {
         "country": (normalize_country, InvalidCountry),
         "linkedin_url": (normalize_linkedin, InvalidUrl),

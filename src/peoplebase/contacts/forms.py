@@ -139,6 +139,11 @@ class ContactForm(forms.Form):
         required=False, label="LinkedIn", help_text="Profile URL or handle."
     )
     twitter_handle = forms.CharField(required=False, label="Twitter / X", help_text="@handle.")
+    birthday = forms.CharField(
+        required=False,
+        max_length=40,
+        help_text="1980-03-07, or --03-07 when you do not know the year.",
+    )
 
     street = forms.CharField(required=False, max_length=200)
     street2 = forms.CharField(required=False, max_length=200, label="Street (line 2)")
@@ -175,7 +180,7 @@ class ContactForm(forms.Form):
 
     SECTIONS = {
         "identity": ("full_name", "first_name", "last_name"),
-        "links": ("linkedin_url", "twitter_handle"),
+        "links": ("linkedin_url", "twitter_handle", "birthday"),
         "company": ("company", "job_title", "department", "seniority", "role"),
         "status": ("status", "lead_score", "source", "owner_id"),
         "address": ("street", "street2", "city", "region", "postal_code", "country"),

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 
 from peoplebase.core.models import Address, VersionedModel
+from peoplebase.normalize.birthdays import Birthday, format_birthday, parse_birthday
 
 
 class ContactStatus(models.TextChoices):
@@ -139,6 +140,10 @@ class Contact(Address, VersionedModel):
     )
 
     last_contacted_at = models.DateTimeField(null=True, blank=True)
+    # A birthday is a month and day; the year only when known, so none is ever invented.
+    birthday_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    birthday_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    birthday_year = models.PositiveSmallIntegerField(null=True, blank=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)
     is_archived = models.BooleanField(default=False)
     archived_at = models.DateTimeField(null=True, blank=True)
@@ -180,6 +185,25 @@ class Contact(Address, VersionedModel):
 
     def __str__(self) -> str:
         return self.full_name or self.email or f"Contact {self.pk}"
+
+    @property
+    def birthday(self) -> str:
+        """ISO 8601: "1980-03-07", "--03-07" without a year, "" when unknown."""
+        if not (self.birthday_month and self.birthday_day):
+            return ""
+        return Birthday(self.birthday_month, self.birthday_day, self.birthday_year).iso()
+
+    @birthday.setter
+    def birthday(self, value: str | Birthday | None) -> None:
+        parsed = parse_birthday(value or None)
+        self.birthday_month = parsed.month if parsed else None
+        self.birthday_day = parsed.day if parsed else None
+        self.birthday_year = parsed.year if parsed else None
+
+    @property
+    def birthday_display(self) -> str:
+        """ "7 March 1980", or "7 March" when the year is unknown."""
+        return format_birthday(self.birthday)
 
     def get_absolute_url(self) -> str:
         return reverse("contacts:contact_detail", args=[self.pk])

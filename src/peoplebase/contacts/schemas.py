@@ -73,6 +73,11 @@ class ContactFieldsIn(InputSchema):
         None, description="Buying-committee role. " + _one_of(BuyingRole, blank=True)
     )
     status: str | None = Field(None, description=_one_of(ContactStatus))
+    birthday: str | None = Field(
+        None,
+        description='ISO 8601 date ("1980-03-07"), or "--03-07" when the year is unknown.',
+        examples=["1980-03-07", "--03-07"],
+    )
     lead_score: int | None = Field(None, description="A whole number from 0 to 100.")
     source: str | None = None
     company_id: RecordId | None = None
@@ -248,6 +253,9 @@ class ContactOut(Schema):
     source: str
     linkedin_url: str
     twitter_handle: str
+    birthday: str = Field(
+        ..., description='"1980-03-07", "--03-07" when the year is unknown, "" when not known.'
+    )
     street: str
     street2: str
     city: str

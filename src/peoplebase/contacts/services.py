@@ -542,7 +542,15 @@ def tag_names(contact: Contact) -> list[str]:
 
 # --- job change -------------------------------------------------------------------------------
 
-CARRIED_OVER = ("first_name", "last_name", "full_name", "linkedin_url", "twitter_handle", "country")
+CARRIED_OVER = (
+    "first_name",
+    "last_name",
+    "full_name",
+    "linkedin_url",
+    "twitter_handle",
+    "country",
+    "birthday",
+)
 
 
 def change_job(actor: User, contact: Contact, data: dict[str, Any]) -> ContactWriteResult:

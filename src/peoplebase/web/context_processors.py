@@ -13,6 +13,7 @@ NAVIGATION = (
     ("companies", "Companies", "companies:company_list"),
     ("leads", "Leads", "leads:lead_list"),
     ("duplicates", "Deduplication", "duplicates:queue"),
+    ("exports", "Exports", "exports:export_list"),
 )
 
 

@@ -1,0 +1,1 @@
+"""Contact exports: CSV and vCard writers and the export surfaces."""

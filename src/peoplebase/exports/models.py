@@ -1,0 +1,55 @@
+"""A background export: who asked for which contacts in which format, and where the file is."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Expired"
+
+
+class ContactExport(models.Model):
+    """One export written to a file under `<data dir>/exports/`; deleted when it expires."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact_exports"
+    )
+    format = models.CharField(max_length=8, default="csv")
+    bom = models.BooleanField(default=False)
+    columns = models.JSONField(default=list, blank=True)
+    # The selection: saved view id, search text, filters and explicit ids, as asked.
+    selection = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(default=0)
+    row_count = models.PositiveIntegerField(default=0)
+    file_path = models.CharField(max_length=500, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Export #{self.pk} ({self.format})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED, ExportStatus.EXPIRED)
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, self.row_count * 100 // self.total)
+
+    @property
+    def filename(self) -> str:
+        return f"contacts-export-{self.pk}.{self.format}"

@@ -1,0 +1,1 @@
+"""Contact imports: file readers, column mapping and import jobs."""

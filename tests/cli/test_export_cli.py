@@ -1,0 +1,52 @@
+"""`peoplebase export`: views, filters, formats, columns, BOM and clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from peoplebase.segments.services import create_view
+
+pytestmark = pytest.mark.django_db
+
+
+def test_export_filtered_csv_to_stdout(
+    run_cli: Any, admin: Any, alice: Any, make_contact: Any
+) -> None:
+    make_contact(alice, full_name="Ann Able", tags=["VIP"], job_title="@boss")
+    make_contact(alice, full_name="Ben Baker")
+    result = run_cli("export", "--filter", "tags_any=vip", "--columns", "full_name,job_title,tags")
+    assert result.code == 0, result.err
+    assert result.out == "full_name,job_title,tags\r\nAnn Able,'@boss,VIP\r\n"
+
+
+def test_export_a_saved_view_as_vcard_to_a_file(
+    run_cli: Any, admin: Any, alice: Any, make_contact: Any, tmp_path: Path
+) -> None:
+    make_contact(alice, full_name="Ann Able", tags=["VIP"], birthday="--03-07")
+    make_contact(alice, full_name="Ben Baker")
+    create_view(alice, {"name": "VIPs", "filters": {"tags_any": "vip"}})
+    out = tmp_path / "vips.vcf"
+    result = run_cli(
+        "export", "--view", "VIPs", "--format", "vcf", "--out", str(out), "--as", alice.email
+    )
+    assert result.code == 0, result.err
+    text = out.read_text(encoding="utf-8")
+    assert text.count("BEGIN:VCARD") == 1 and "FN:Ann Able" in text and "BDAY:--0307" in text
+    assert "Exported 1 contact" in result.err
+
+
+def test_bom_for_excel(run_cli: Any, admin: Any, make_contact: Any, tmp_path: Path) -> None:
+    make_contact(admin, full_name="Zoë")
+    out = tmp_path / "x.csv"
+    assert run_cli("export", "--bom", "--columns", "full_name", "--out", str(out)).code == 0
+    assert out.read_bytes() == b"\xef\xbb\xbffull_name\r\nZo\xc3\xab\r\n"
+
+
+def test_bad_filter_and_unknown_view_fail_with_one_line(run_cli: Any, admin: Any) -> None:
+    result = run_cli("export", "--filter", "status=nope")
+    assert result.code == 1 and "status" in result.err and result.err.count("\n") == 1
+    result = run_cli("export", "--view", "Missing")
+    assert result.code == 1 and "No saved view" in result.err

@@ -18,6 +18,7 @@ COMMANDS = {
     "import": "Import contacts from a CSV, TSV, XLSX or vCard file; `import undo JOB_ID`.",
     "search": "Rebuild the contact search index (`peoplebase search rebuild`).",
     "merges": "List contact merges or undo one (`peoplebase merges undo MERGE_ID`).",
+    "duplicates": "Find duplicate contacts: `duplicates scan`, `duplicates list --band likely`.",
     "manage": "Run any Django management command, e.g. `peoplebase manage check`.",
     "export": "Export contacts to CSV or vCard (`export --view NAME --format vcf --out F`).",
     "gdpr": "Personal-data requests: `gdpr export|erase ID`, `gdpr suppress|lift EMAIL`.",

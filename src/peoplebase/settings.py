@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "peoplebase.bulk",
     "peoplebase.segments",
     "peoplebase.imports",
+    "peoplebase.duplicates",
     "peoplebase.exports",
     "peoplebase.compliance",
     "peoplebase.merges",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("companies/", include("peoplebase.companies.urls")),
     path("leads/", include("peoplebase.leads.urls")),
     path("settings/", include("peoplebase.users.urls")),
+    path("duplicates/", include("peoplebase.duplicates.urls")),
     path("api/v1/", api.urls),
     # GDPR pages live beside the contact and settings pages they belong to.
     path("", include("peoplebase.compliance.urls")),

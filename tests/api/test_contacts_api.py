@@ -453,7 +453,7 @@ def test_likely_duplicate_is_409_with_candidates(
     assert response.status_code == 409
     problem = problem_of(response)
     assert problem["candidates"][0]["id"] == existing.pk
-    assert problem["candidates"][0]["reasons"] == ["same email ada@example.com"]
+    assert problem["candidates"][0]["reasons"][0] == "same email ada@example.com"
     assert Contact.objects.count() == 1
 
 

@@ -20,6 +20,7 @@ COMMAND_NAMES = [
     "demo",
     "import",
     "search",
+    "duplicates",
     "manage",
     "export",
     "gdpr",

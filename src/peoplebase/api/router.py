@@ -108,6 +108,7 @@ def _register_routers() -> None:
     from peoplebase.contacts.api import router as contacts_router
     from peoplebase.contacts.api import tags_router
     from peoplebase.customfields.api import router as custom_fields_router
+    from peoplebase.duplicates.api import router as duplicates_router
     from peoplebase.exports.api import router as exports_router
     from peoplebase.imports.api import mappings_router as import_mappings_router
     from peoplebase.imports.api import router as imports_router
@@ -131,6 +132,7 @@ def _register_routers() -> None:
     api.add_router("/saved-views", saved_views_router)
     api.add_router("/imports", imports_router)
     api.add_router("/import-mappings", import_mappings_router)
+    api.add_router("/duplicates", duplicates_router)
     api.add_router("/exports", exports_router)
     api.add_router("/gdpr", gdpr_router)
     api.add_router("/merges", merges_router)

@@ -76,6 +76,13 @@ MERGE_POLICIES: dict[str, str] = {
     "imports.ImportRow.contact": "move",
     "merges.ContactMerge.primary": "move",
     "merges.ContactTombstone.primary": "move",
+    # Suggestions are recomputed after a merge, so the merged pair's rows are simply dropped.
+    "duplicates.DuplicateSuggestion.contact_a": "delete",
+    "duplicates.DuplicateSuggestion.contact_b": "delete",
+    # "Not a duplicate" was said about a person: the survivor keeps it, so the other contact of
+    # the pair is still never suggested with the merged record.
+    "duplicates.NotDuplicate.contact_a": "move",
+    "duplicates.NotDuplicate.contact_b": "move",
 }
 
 

@@ -12,6 +12,7 @@ NAVIGATION = (
     ("contacts", "Contacts", "contacts:contact_list"),
     ("companies", "Companies", "companies:company_list"),
     ("leads", "Leads", "leads:lead_list"),
+    ("duplicates", "Deduplication", "duplicates:queue"),
     ("exports", "Exports", "exports:export_list"),
     ("merges", "Merges", "merges:merge_list"),
 )

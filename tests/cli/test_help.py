@@ -20,11 +20,11 @@ COMMAND_NAMES = [
     "demo",
     "import",
     "search",
+    "merges",
     "duplicates",
     "manage",
     "export",
     "gdpr",
-    "merges",
 ]
 
 

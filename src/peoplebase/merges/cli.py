@@ -7,8 +7,8 @@ from argparse import ArgumentParser
 from typing import Any, TextIO
 
 from peoplebase.core.errors import ValidationFailed
+from peoplebase.core.management.commands._base import command_actor as actor_for
 from peoplebase.merges import services
-from peoplebase.users.models import Role, User
 
 
 def add_actor_argument(parser: ArgumentParser) -> None:
@@ -36,19 +36,6 @@ def add_merge_arguments(parser: ArgumentParser) -> None:
         "; repeat for more. Other fields keep the primary's value, else the first non-empty.",
     )
     add_actor_argument(parser)
-
-
-def actor_for(email: str) -> User:
-    users = User.objects.filter(is_active=True)
-    if email:
-        user = users.filter(email__iexact=email.strip()).first()
-        if user is None:
-            raise ValidationFailed.single("--as", f"No active user {email}.")
-        return user
-    user = users.filter(role=Role.ADMIN).order_by("id").first()
-    if user is None:
-        raise ValidationFailed.single("--as", "There is no active admin; name a user with --as.")
-    return user
 
 
 def field_choices(items: list[str]) -> dict[str, str]:

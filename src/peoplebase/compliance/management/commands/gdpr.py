@@ -11,9 +11,9 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from peoplebase.compliance import services
-from peoplebase.core.errors import ValidationFailed
 from peoplebase.core.management.commands._base import PeoplebaseCommand
-from peoplebase.users.models import Role, User
+from peoplebase.core.management.commands._base import command_actor as _actor
+from peoplebase.users.models import User
 
 
 class Command(PeoplebaseCommand):
@@ -123,16 +123,3 @@ def _as_argument(parser: ArgumentParser) -> None:
         metavar="EMAIL",
         help="Who acts (an admin or data protection officer); default: the first active admin.",
     )
-
-
-def _actor(email: str) -> User:
-    users = User.objects.filter(is_active=True)
-    if email:
-        user = users.filter(email__iexact=email.strip()).first()
-        if user is None:
-            raise ValidationFailed.single("--as", f"No active user {email}.")
-        return user
-    user = users.filter(role=Role.ADMIN).order_by("id").first()
-    if user is None:
-        raise ValidationFailed.single("--as", "There is no active admin; name a user with --as.")
-    return user

@@ -12,10 +12,10 @@ from peoplebase.contacts.filtering import parse_filters
 from peoplebase.contacts.services import CONTACT_SORTS, ContactFilters, list_contacts
 from peoplebase.core.errors import ValidationFailed
 from peoplebase.core.management.commands._base import PeoplebaseCommand, describe_error
+from peoplebase.core.management.commands._base import command_actor as _actor
 from peoplebase.core.pagination import MAX_LIMIT
 from peoplebase.merges.cli import add_merge_arguments, run_merge
 from peoplebase.search.cli import add_search_arguments, run_search
-from peoplebase.users.models import Role, User
 
 USAGE_ERROR = 2
 COLUMNS = ("id", "name", "email", "company", "status", "owner")
@@ -135,19 +135,6 @@ def _filter_pairs(items: list[str]) -> dict[str, list[str]]:
             raise ValidationFailed.single("--filter", f"Write “{item}” as key=value.")
         pairs.setdefault(key.strip(), []).append(value)
     return pairs
-
-
-def _actor(email: str) -> User:
-    users = User.objects.filter(is_active=True)
-    if email:
-        user = users.filter(email__iexact=email.strip()).first()
-        if user is None:
-            raise ValidationFailed.single("--as", f"No active user {email}.")
-        return user
-    user = users.filter(role=Role.ADMIN).order_by("id").first()
-    if user is None:
-        raise ValidationFailed.single("--as", "There is no active admin; name a user with --as.")
-    return user
 
 
 def _row(contact: Any) -> dict[str, Any]:

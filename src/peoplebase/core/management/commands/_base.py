@@ -80,3 +80,19 @@ class CleanErrorsMixin:
 
 class PeoplebaseCommand(CleanErrorsMixin, BaseCommand):
     """Base for Peoplebase's own management commands."""
+
+
+def command_actor(email: str) -> Any:
+    """Who a command acts as: the user named by `--as`, else the first active admin."""
+    from peoplebase.users.models import Role, User
+
+    users = User.objects.filter(is_active=True)
+    if email:
+        user = users.filter(email__iexact=email.strip()).first()
+        if user is None:
+            raise ValidationFailed.single("--as", f"No active user {email}.")
+        return user
+    user = users.filter(role=Role.ADMIN).order_by("id").first()
+    if user is None:
+        raise ValidationFailed.single("--as", "There is no active admin; name a user with --as.")
+    return user

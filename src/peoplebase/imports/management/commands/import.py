@@ -11,9 +11,10 @@ from django.core.management.base import CommandError
 
 from peoplebase.core.errors import ValidationFailed
 from peoplebase.core.management.commands._base import PeoplebaseCommand
+from peoplebase.core.management.commands._base import command_actor as _actor
 from peoplebase.imports import services
 from peoplebase.imports.models import DuplicatePolicy, ImportJob
-from peoplebase.users.models import Role, User
+from peoplebase.users.models import User
 
 EPILOG = """\
 examples:
@@ -231,16 +232,3 @@ def _pairs(items: list[str], option: str) -> dict[str, str]:
             raise ValidationFailed.single(option, f"“{item}” is not KEY=VALUE.")
         pairs[key.strip()] = value.strip()
     return pairs
-
-
-def _actor(email: str) -> User:
-    users = User.objects.filter(is_active=True)
-    if email:
-        user = users.filter(email__iexact=email.strip()).first()
-        if user is None:
-            raise ValidationFailed.single("--as", f"No active user {email}.")
-        return user
-    user = users.filter(role=Role.ADMIN).order_by("id").first()
-    if user is None:
-        raise ValidationFailed.single("--as", "There is no active admin; name a user with --as.")
-    return user

@@ -177,11 +177,13 @@ def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
     if is_htmx(request):
         return render(request, "imports/_progress.html", context)
     if job.is_finished:
+        # Created rows are listed only when they carry a warning (an unknown owner).
         context["rows"] = [
             row
             for row in services.import_rows(request.user, job, limit=REPORT_ROWS)
-            if row.outcome != "created"
+            if row.outcome != "created" or row.reason
         ]
+        context["owner_fallbacks"] = services.owner_fallbacks(job)
     return render(request, "imports/import_job.html", context)
 
 

@@ -65,6 +65,15 @@ def traces_in_files(values: list[str]) -> list[str]:
     return found
 
 
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings: Any) -> None:
+    """Erasure jobs run as soon as they are queued, in the test's own transaction."""
+    settings.TASKS = IMMEDIATE
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path, settings: Any) -> Path:
     settings.DATA_DIR = tmp_path

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from peoplebase.compliance.models import ErasureLog
+from peoplebase.compliance.models import ErasureJob, ErasureLog
 from peoplebase.compliance.services import is_suppressed, suppress_email
 from peoplebase.contacts.models import Contact
 from tests.compliance.conftest import EMAIL, traces_in_database
@@ -77,7 +77,11 @@ def test_erasure_confirmed_by_email_with_suppression(seeded_person: Any, admin: 
         url, {"confirm": f" {EMAIL.upper()} ", "reason": "request 9", "suppress": "on"}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("compliance:settings")
+    job = ErasureJob.objects.get()
+    assert response["Location"] == reverse("compliance:erasure_job", args=[job.pk])
+    progress = signed_in(admin).get(response["Location"]).content.decode()
+    assert 'id="erasure-status"' in progress and "Done" in progress
+    assert f"Erased contact #{jane.pk}" in progress
     assert traces_in_database([EMAIL]) == []
     assert is_suppressed(EMAIL)
     page = signed_in(admin).get(reverse("compliance:settings")).content.decode()

@@ -103,3 +103,57 @@ class SuppressionEntry(models.Model):
     @property
     def is_active(self) -> bool:
         return self.lifted_at is None
+
+
+class ErasureJobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ErasureJob(models.Model):
+    """An erasure run by the background worker, step by step, so no request waits for it.
+
+    While it runs, `reason` and `identifiers` hold what it works with (the sweep leaves this
+    model alone); both are blanked when it ends, so a finished job keeps no personal data.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=254, blank=True)
+    contact_id = models.BigIntegerField()
+    reason = models.CharField(max_length=500, blank=True)
+    suppress = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=10, choices=ErasureJobStatus.choices, default=ErasureJobStatus.QUEUED
+    )
+    stage = models.CharField(max_length=200, blank=True)
+    steps_total = models.PositiveIntegerField(default=0)
+    steps_done = models.PositiveIntegerField(default=0)
+    identifiers = models.JSONField(default=dict, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    log = models.OneToOneField(
+        ErasureLog, null=True, blank=True, on_delete=models.SET_NULL, related_name="job"
+    )
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Erasure job #{self.pk} (contact #{self.contact_id})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ErasureJobStatus.DONE, ErasureJobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if not self.steps_total:
+            return 100 if self.status == ErasureJobStatus.DONE else 0
+        return min(100, self.steps_done * 100 // self.steps_total)

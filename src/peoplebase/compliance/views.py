@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peoplebase.compliance import services
 from peoplebase.compliance.forms import EmailForm, ErasureForm, LiftForm
+from peoplebase.contacts.views.common import is_htmx
 from peoplebase.core import permissions
 from peoplebase.core.errors import Conflict, NotFound, ValidationFailed
 from peoplebase.users.models import Role, User
@@ -43,7 +44,8 @@ def contact_erase(request: HttpRequest, contact_id: int) -> HttpResponse:
     form = ErasureForm(posted_data(request), contact=contact)
     if form.is_bound and form.is_valid():
         try:
-            log = services.erase_contact(
+            # Queued for the worker: a long history or a large workspace must not time out.
+            job = services.request_erasure(
                 request.user,
                 contact,
                 reason=form.cleaned_data["reason"],
@@ -54,10 +56,7 @@ def contact_erase(request: HttpRequest, contact_id: int) -> HttpResponse:
         except Conflict as error:
             form.add_error(None, error.message)
         else:
-            messages.success(
-                request, f"Erased contact #{log.contact_id}; the log keeps no personal data."
-            )
-            return redirect("compliance:settings")
+            return redirect("compliance:erasure_job", job_id=job.pk)
     return render(
         request,
         "compliance/contact_erase.html",
@@ -147,3 +146,22 @@ def officer_set(request: HttpRequest, user_id: int) -> HttpResponse:
         verb = "may now" if enabled else "may no longer"
         messages.success(request, f"{user} {verb} handle access and erasure requests.")
     return redirect("compliance:settings")
+
+
+@login_required
+@never_cache
+@domain_errors
+@require_GET
+def erasure_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    """An erasure's progress (htmx polls the card) and, once done, its outcome."""
+    job = services.get_erasure_job(request.user, job_id)
+    template = "compliance/_erasure_progress.html" if is_htmx(request) else None
+    return render(request, template or "compliance/erasure_job.html", {"job": job})
+
+
+@login_required
+@domain_errors
+@require_POST
+def erasure_job_resume(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = services.resume_erasure(request.user, services.get_erasure_job(request.user, job_id))
+    return redirect("compliance:erasure_job", job_id=job.pk)

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from peoplebase.core.models import BackgroundJob
+
 
 class ErasureLog(models.Model):
     """One erasure: who erased which contact id, when, why, and how many rows of each model."""
@@ -112,7 +114,7 @@ class ErasureJobStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class ErasureJob(models.Model):
+class ErasureJob(BackgroundJob):
     """An erasure run by the background worker, step by step, so no request waits for it.
 
     While it runs, `reason` and `identifiers` hold what it works with (the sweep leaves this
@@ -137,23 +139,12 @@ class ErasureJob(models.Model):
     log = models.OneToOneField(
         ErasureLog, null=True, blank=True, on_delete=models.SET_NULL, related_name="job"
     )
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+
+    progress_fields = ("steps_done", "steps_total")
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"Erasure job #{self.pk} (contact #{self.contact_id})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (ErasureJobStatus.DONE, ErasureJobStatus.FAILED)
-
-    @property
-    def percent(self) -> int:
-        if not self.steps_total:
-            return 100 if self.status == ErasureJobStatus.DONE else 0
-        return min(100, self.steps_done * 100 // self.steps_total)

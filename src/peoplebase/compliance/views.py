@@ -14,11 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peoplebase.compliance import services
 from peoplebase.compliance.forms import EmailForm, ErasureForm, LiftForm
-from peoplebase.contacts.views.common import is_htmx
 from peoplebase.core import permissions
 from peoplebase.core.errors import Conflict, NotFound, ValidationFailed
 from peoplebase.users.models import Role, User
-from peoplebase.web.views_helpers import domain_errors, errors_to_form, posted_data
+from peoplebase.web.views_helpers import domain_errors, errors_to_form, job_page, posted_data
 
 
 @login_required
@@ -155,8 +154,9 @@ def officer_set(request: HttpRequest, user_id: int) -> HttpResponse:
 def erasure_job(request: HttpRequest, job_id: int) -> HttpResponse:
     """An erasure's progress (htmx polls the card) and, once done, its outcome."""
     job = services.get_erasure_job(request.user, job_id)
-    template = "compliance/_erasure_progress.html" if is_htmx(request) else None
-    return render(request, template or "compliance/erasure_job.html", {"job": job})
+    return job_page(
+        request, "compliance/erasure_job.html", "compliance/_erasure_progress.html", {"job": job}
+    )
 
 
 @login_required

@@ -23,6 +23,8 @@ EMAIL = "Jane.Erased@Example.org"
 OLD_EMAIL = "jane.old@example.org"
 PHONE_TYPED = "+44 20 7946 0958"
 PHONE_E164 = "+442079460958"
+# Every value of the seeded person that must be gone after an erasure.
+VALUES = [EMAIL, OLD_EMAIL, PHONE_E164, PHONE_TYPED]
 
 
 def case_variants(value: str) -> set[str]:

@@ -18,13 +18,11 @@ from peoplebase.core.errors import Conflict, Forbidden, ValidationFailed
 from tests.compliance.conftest import (
     EMAIL,
     OLD_EMAIL,
-    PHONE_E164,
-    PHONE_TYPED,
+    VALUES,
     traces_in_database,
     traces_in_files,
 )
 
-VALUES = [EMAIL, OLD_EMAIL, PHONE_E164, PHONE_TYPED]
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 

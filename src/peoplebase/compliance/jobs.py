@@ -68,6 +68,12 @@ def get_erasure_job(actor: User | None, job_id: object) -> ErasureJob:
     return job
 
 
+def unfinished_erasure_jobs(actor: User | None) -> list[ErasureJob]:
+    """Erasures queued, running or stopped by an error (to try again), oldest first."""
+    ensure_can_handle_personal_data(actor)
+    return list(ErasureJob.objects.exclude(status=ErasureJobStatus.DONE).order_by("created_at"))
+
+
 def run_erasure_job(job_id: int) -> str:
     """Run (or resume) the job's remaining steps; returns its final status."""
     claimed = ErasureJob.objects.filter(

@@ -14,7 +14,12 @@ from django.utils import timezone
 
 from peoplebase.compliance.access import build_access_document
 from peoplebase.compliance.erasure import erase_contact
-from peoplebase.compliance.jobs import get_erasure_job, request_erasure, resume_erasure
+from peoplebase.compliance.jobs import (
+    get_erasure_job,
+    request_erasure,
+    resume_erasure,
+    unfinished_erasure_jobs,
+)
 from peoplebase.compliance.models import ErasureLog, SuppressionEntry, SuppressionSource
 from peoplebase.compliance.suppression import email_hash, is_suppressed, suppressed_emails
 from peoplebase.contacts.models import Contact
@@ -42,6 +47,7 @@ __all__ = [
     "set_data_protection_officer",
     "suppress_email",
     "suppressed_emails",
+    "unfinished_erasure_jobs",
 ]
 
 

@@ -82,6 +82,7 @@ def _settings_page(
     context = {
         "settings_section": "compliance",
         "erasures": erasures,
+        "erasure_jobs": services.unfinished_erasure_jobs(request.user),
         "suppressions": services.list_suppressions(request.user),
         "suppress_form": suppress_form or EmailForm(prefix="suppress"),
         "lift_form": lift_form or LiftForm(prefix="lift"),

@@ -15,7 +15,8 @@ urlpatterns = [
     path("companies/", include("peoplebase.companies.urls")),
     path("leads/", include("peoplebase.leads.urls")),
     path("settings/", include("peoplebase.users.urls")),
-    path("duplicates/", include("peoplebase.duplicates.urls")),
+    # The queue under /duplicates/, its settings under /settings/deduplication/.
+    path("", include("peoplebase.duplicates.urls")),
     path("api/v1/", api.urls),
     # GDPR pages live beside the contact and settings pages they belong to.
     path("", include("peoplebase.compliance.urls")),

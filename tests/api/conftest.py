@@ -30,6 +30,9 @@ class ApiClient:
     def patch(self, path: str, data: Any = None, **headers: Any) -> Any:
         return self._send("patch", path, data, headers)
 
+    def put(self, path: str, data: Any = None, **headers: Any) -> Any:
+        return self._send("put", path, data, headers)
+
     def delete(self, path: str, **headers: Any) -> Any:
         return self.client.delete(API + path, **headers)
 

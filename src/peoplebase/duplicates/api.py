@@ -151,3 +151,77 @@ def dismiss(request: HttpRequest, suggestion_id: RecordId) -> dict[str, Any]:
 def skip(request: HttpRequest, suggestion_id: RecordId) -> dict[str, Any]:
     """Takes the pair out of the queue without deciding."""
     return _out(services.skip_suggestion(request.auth, suggestion_id))
+
+
+class BandQualityOut(Schema):
+    measured_on: str
+    likely_precision: float
+    likely_recall: float
+    likely_f1: float
+
+
+class DuplicateSettingsOut(Schema):
+    """The band thresholds: a pair scoring at least `likely` is a likely duplicate, at least
+    `possible` a possible one; lower scores are not suggested."""
+
+    likely: float
+    possible: float
+    defaults: dict[str, float] = Field(description="The thresholds Peoplebase ships with.")
+    default_quality: BandQualityOut = Field(
+        description="What bench/duplicates.py measured at the defaults on generated people "
+        "(not a measure of this workspace)."
+    )
+
+
+class DuplicateSettingsIn(InputSchema):
+    likely: float | None = Field(
+        None, description="Likely band from this score up; 0 < possible ≤ likely ≤ 1."
+    )
+    possible: float | None = Field(
+        None, description="Possible band from this score up. Omit a field to keep it."
+    )
+
+
+class DuplicateSettingsChangeOut(DuplicateSettingsOut):
+    to_likely: int = Field(description="Open suggestions moved up to the likely band.")
+    to_possible: int = Field(description="Open suggestions moved down to the possible band.")
+    dropped: int = Field(description="Open suggestions now below `possible`, removed.")
+    next_scan_full: bool = Field(
+        description="True when `possible` went down: the next scan re-checks everyone."
+    )
+
+
+def _settings_out(settings: Any) -> dict[str, Any]:
+    return {**services.settings_summary(settings), "default_quality": services.DEFAULT_BAND_QUALITY}
+
+
+@router.get(
+    "/settings",
+    response={200: DuplicateSettingsOut, **problems(403)},
+    summary="Get the duplicate band thresholds",
+)
+def get_settings(request: HttpRequest) -> dict[str, Any]:
+    """Everyone signed in may read them; only admins change them."""
+    return _settings_out(services.get_duplicate_settings(request.auth))
+
+
+@router.put(
+    "/settings",
+    response={200: DuplicateSettingsChangeOut, **problems(403, *BODY_PROBLEMS)},
+    summary="Change the duplicate band thresholds",
+)
+def update_settings(request: HttpRequest, payload: DuplicateSettingsIn) -> dict[str, Any]:
+    """Admins only (others 403). Breaking `0 < possible ≤ likely ≤ 1` is 422 naming the field.
+    Open suggestions are re-banded by their stored score at once; those below the new
+    `possible` are removed. Lowering `possible` makes the next scan a full one, since pairs
+    under the old threshold were never kept. The change is written to the audit log."""
+    change = services.update_duplicate_settings(
+        request.auth, likely=payload.likely, possible=payload.possible
+    )
+    return {
+        **_settings_out(change.settings),
+        "to_likely": change.to_likely,
+        "to_possible": change.to_possible,
+        "dropped": change.dropped,
+        "next_scan_full": change.next_scan_full,
+    }

@@ -8,7 +8,9 @@ both of them (a rep cannot dismiss a pair involving someone else's contact).
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,13 +18,19 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from peoplebase.audit.services import AuditAction, record_change
 from peoplebase.contacts.models import Contact
 from peoplebase.core.errors import Conflict, NotFound, ValidationFailed
 from peoplebase.core.lookups import parse_id
-from peoplebase.core.permissions import ensure_can_create, ensure_can_edit, ensure_can_view
+from peoplebase.core.permissions import (
+    ensure_can_administer,
+    ensure_can_create,
+    ensure_can_edit,
+    ensure_can_view,
+)
 from peoplebase.duplicates.engine import scan as engine_scan
 from peoplebase.duplicates.engine.clustering import cluster_pairs
-from peoplebase.duplicates.engine.scoring import Thresholds
+from peoplebase.duplicates.engine.scoring import DEFAULT_THRESHOLDS, Thresholds
 from peoplebase.duplicates.models import (
     Band,
     DuplicateScan,
@@ -277,3 +285,129 @@ def is_remembered_different(a: int, b: int) -> bool:
     return NotDuplicate.objects.filter(
         Q(contact_a_id=low, contact_b_id=high) | Q(contact_a_id=high, contact_b_id=low)
     ).exists()
+
+
+# --- band thresholds (Settings › Deduplication) ----------------------------------------------
+
+# What bench/duplicates.py measured at the default bands (docs/duplicates.md, "Choosing the
+# bands"). The page shows them as the benchmark's figures, never as a measure of this workspace.
+DEFAULT_BAND_QUALITY = {
+    "measured_on": "100,000 generated people (bench/duplicates.py, 2026-12-05)",
+    "likely_precision": 0.996,
+    "likely_recall": 0.976,
+    "likely_f1": 0.986,
+}
+
+
+@dataclass(frozen=True)
+class ThresholdChange:
+    """The saved thresholds and what happened to the open suggestions because of them."""
+
+    settings: DuplicateSettings
+    to_likely: int = 0
+    to_possible: int = 0
+    dropped: int = 0
+    next_scan_full: bool = False
+
+
+def settings_summary(settings: DuplicateSettings) -> dict[str, Any]:
+    """The thresholds as plain data (API, CLI --json), with the defaults beside them."""
+    return {
+        "likely": settings.likely_threshold,
+        "possible": settings.possible_threshold,
+        "defaults": {"likely": DEFAULT_THRESHOLDS.likely, "possible": DEFAULT_THRESHOLDS.possible},
+    }
+
+
+def get_duplicate_settings(actor: User) -> DuplicateSettings:
+    """Everyone signed in may read the bands (the queue shows them); only admins change them."""
+    ensure_can_view(actor)
+    return DuplicateSettings.load()
+
+
+def _threshold(value: Any, field: str, errors: dict[str, list[str]]) -> float | None:
+    if isinstance(value, bool):
+        value = None  # True would read as 1.0: refuse it rather than guess
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number) or not 0 < number <= 1:
+        errors[field] = [f"Give the {field} threshold as a number above 0 and at most 1."]
+        return None
+    return number
+
+
+def update_duplicate_settings(
+    actor: User, *, likely: Any = None, possible: Any = None
+) -> ThresholdChange:
+    """Admins set the bands (0 < possible ≤ likely ≤ 1); None keeps a threshold as it is.
+
+    Open suggestions are re-banded by their stored score at once, and those now below
+    "possible" leave the queue. Pairs that scored under the old "possible" were never stored,
+    so lowering it makes the next scan a full one (each scan's watermark is cleared).
+    """
+    ensure_can_administer(actor)
+    current = DuplicateSettings.load()
+    errors: dict[str, list[str]] = {}
+    new_likely = (
+        current.likely_threshold if likely is None else _threshold(likely, "likely", errors)
+    )
+    new_possible = (
+        current.possible_threshold if possible is None else _threshold(possible, "possible", errors)
+    )
+    if not errors and new_possible > new_likely:  # type: ignore[operator]
+        field = "possible" if possible is not None else "likely"
+        errors[field] = [
+            f"“possible” ({new_possible:g}) may not be above “likely” ({new_likely:g})."
+        ]
+    if errors:
+        raise ValidationFailed(errors)
+    assert new_likely is not None and new_possible is not None
+    return _save_thresholds(actor, current, Thresholds(likely=new_likely, possible=new_possible))
+
+
+def _save_thresholds(
+    actor: User, current: DuplicateSettings, limits: Thresholds
+) -> ThresholdChange:
+    before = {"likely": current.likely_threshold, "possible": current.possible_threshold}
+    after = {"likely": limits.likely, "possible": limits.possible}
+    if before == after:
+        return ThresholdChange(settings=current)
+    lowered = limits.possible < current.possible_threshold
+    changed = {f"{k}_threshold": [before[k], after[k]] for k in before if before[k] != after[k]}
+    with transaction.atomic():
+        current.likely_threshold, current.possible_threshold = limits.likely, limits.possible
+        current.save()
+        change = _reband(current, limits, lowered)
+        record_change(
+            actor,
+            current,
+            AuditAction.UPDATE,
+            {
+                **changed,
+                "open_suggestions": {
+                    "to_likely": change.to_likely,
+                    "to_possible": change.to_possible,
+                    "dropped": change.dropped,
+                },
+            },
+        )
+    return change
+
+
+def _reband(settings: DuplicateSettings, limits: Thresholds, lowered: bool) -> ThresholdChange:
+    """Move open pairs to the band their stored score now reaches; no rescan needed."""
+    open_pairs = DuplicateSuggestion.objects.filter(status=SuggestionStatus.OPEN)
+    _, deleted = open_pairs.filter(score__lt=limits.possible).delete()
+    dropped = deleted.get(DuplicateSuggestion._meta.label, 0)
+    now = timezone.now()
+    to_likely = open_pairs.filter(band=Band.POSSIBLE, score__gte=limits.likely).update(
+        band=Band.LIKELY, updated_at=now
+    )
+    to_possible = open_pairs.filter(band=Band.LIKELY, score__lt=limits.likely).update(
+        band=Band.POSSIBLE, updated_at=now
+    )
+    if lowered:
+        DuplicateScan.objects.exclude(watermark=None).update(watermark=None)
+    return ThresholdChange(settings, to_likely, to_possible, dropped, next_scan_full=lowered)

@@ -1,4 +1,5 @@
-"""The review queue (CRM › Deduplication): suggested pairs side by side, with their actions."""
+"""The review queue (CRM › Deduplication): suggested pairs side by side, with their actions;
+and Settings › Deduplication, where admins set the bands and the merge rules."""
 
 from __future__ import annotations
 
@@ -7,13 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peoplebase.core.errors import Conflict, ValidationFailed
-from peoplebase.core.permissions import can_create
+from peoplebase.core.permissions import can_create, ensure_can_administer
 from peoplebase.duplicates import services
+from peoplebase.duplicates.forms import BandSettingsForm
 from peoplebase.duplicates.models import Band, DuplicateScan
-from peoplebase.web.views_helpers import domain_errors
+from peoplebase.merges import services as merge_services
+from peoplebase.users.models import Role
+from peoplebase.web.views_helpers import domain_errors, errors_to_form, posted_data
 
 PAGE_SIZE = 25
 # What the two columns compare, label first.
@@ -104,3 +108,57 @@ def dismiss(request: HttpRequest, suggestion_id: int) -> HttpResponse:
 @domain_errors
 def skip(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     return _decide(request, suggestion_id, "skip")
+
+
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """Settings › Deduplication: admins only, like the other workspace settings."""
+    ensure_can_administer(request.user)
+    current = services.get_duplicate_settings(request.user)
+    initial = {
+        "likely": f"{current.likely_threshold:g}",
+        "possible": f"{current.possible_threshold:g}",
+    }
+    form = BandSettingsForm(posted_data(request), initial=initial)
+    if form.is_bound and form.is_valid():
+        try:
+            change = services.update_duplicate_settings(request.user, **form.cleaned_data)
+        except ValidationFailed as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, _change_message(change))
+            return redirect("duplicates:settings")
+    return render(
+        request,
+        "duplicates/settings.html",
+        {
+            "title": "Deduplication settings",
+            "settings_section": "deduplication",
+            "form": form,
+            "current": current,
+            "defaults": services.DEFAULT_THRESHOLDS,
+            "quality": services.DEFAULT_BAND_QUALITY,
+            "merge_settings": merge_services.get_merge_settings(request.user),
+            "roles": [(r.value, r.label) for r in Role if r != Role.READ_ONLY],
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+def _change_message(change: services.ThresholdChange) -> str:
+    parts = [
+        f"Bands saved: likely from {change.settings.likely_threshold:g}, "
+        f"possible from {change.settings.possible_threshold:g}."
+    ]
+    moved = [
+        f"{change.to_likely} moved to likely" if change.to_likely else "",
+        f"{change.to_possible} moved to possible" if change.to_possible else "",
+        f"{change.dropped} below “possible” left the queue" if change.dropped else "",
+    ]
+    if any(moved):
+        parts.append("Open pairs: " + ", ".join(m for m in moved if m) + ".")
+    if change.next_scan_full:
+        parts.append("The next scan re-checks everyone, to find pairs in the wider band.")
+    return " ".join(parts)

@@ -7,9 +7,16 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Schema, Status
 
-from peoplebase.api.common import BODY_PROBLEMS, PageParams, RecordId, collection, problems
+from peoplebase.api.common import (
+    BODY_PROBLEMS,
+    InputSchema,
+    PageParams,
+    RecordId,
+    collection,
+    problems,
+)
 from peoplebase.merges import services
 from peoplebase.merges.schemas import MergeIn, MergeOut, MergePageOut
 
@@ -71,6 +78,44 @@ def list_merges(request: HttpRequest, params: Query[MergeListParams]) -> dict[st
         "next_cursor": page.next_cursor,
         "prev_cursor": page.prev_cursor,
     }
+
+
+class MergeSettingsOut(Schema):
+    allowed_roles: list[str] = Field(
+        description="Roles that may merge (they also need edit rights on every contact)."
+    )
+    undo_window_days: int = Field(description="How long a merge can be undone.")
+
+
+class MergeSettingsIn(InputSchema):
+    allowed_roles: list[str] | None = Field(
+        None, description="Among `admin`, `manager`, `rep`. Omit a field to keep it."
+    )
+    undo_window_days: int | None = Field(None, description="Whole days from 1 to 3650.")
+
+
+# Declared before `/{merge_id}` so that "settings" is never read as a merge id.
+@router.get(
+    "/settings",
+    response={200: MergeSettingsOut, **problems(403)},
+    summary="Get the merge settings",
+)
+def get_merge_settings(request: HttpRequest) -> dict[str, Any]:
+    """Who may merge and for how long a merge can be undone; everyone signed in may read it."""
+    return services.merge_settings_summary(services.get_merge_settings(request.auth))
+
+
+@router.put(
+    "/settings",
+    response={200: MergeSettingsOut, **problems(403, *BODY_PROBLEMS)},
+    summary="Change the merge settings",
+)
+def update_merge_settings(request: HttpRequest, payload: MergeSettingsIn) -> dict[str, Any]:
+    """Admins only (others 403); bad values are 422 naming the field. Audited."""
+    saved = services.update_merge_settings(
+        request.auth, payload.allowed_roles, payload.undo_window_days
+    )
+    return services.merge_settings_summary(saved)
 
 
 @router.get(

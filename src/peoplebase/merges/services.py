@@ -684,29 +684,47 @@ def editable_by(actor: User | None, contacts: list[Contact]) -> bool:
     return can_merge(actor) and all(can_edit(actor, c) for c in contacts)
 
 
+def merge_settings_summary(merge_settings: MergeSettings) -> dict[str, Any]:
+    """The merge rules as plain data (API, CLI --json)."""
+    return {
+        "allowed_roles": list(merge_settings.allowed_roles),
+        "undo_window_days": merge_settings.undo_window_days,
+    }
+
+
+def get_merge_settings(actor: User | None) -> MergeSettings:
+    """Everyone signed in may read who may merge; only admins change it."""
+    ensure_can_view(actor)
+    return MergeSettings.load()
+
+
 def update_merge_settings(
-    actor: User, allowed_roles: list[str], undo_window_days: Any
+    actor: User | None, allowed_roles: list[str] | None, undo_window_days: Any
 ) -> MergeSettings:
-    """Admins decide which roles may merge and how long merges can be undone."""
+    """Admins decide which roles may merge and how long merges can be undone; None keeps a
+    setting as it is."""
     from peoplebase.core.permissions import ensure_can_administer
     from peoplebase.users.models import Role
 
     ensure_can_administer(actor)
+    merge_settings = MergeSettings.load()
+    roles = merge_settings.allowed_roles if allowed_roles is None else allowed_roles
     errors: dict[str, list[str]] = {}
-    unknown = [r for r in allowed_roles if r not in Role.values]
-    if unknown or Role.READ_ONLY in allowed_roles:
+    unknown = [r for r in roles if r not in Role.values]
+    if unknown or Role.READ_ONLY in roles:
         errors["allowed_roles"] = ["Choose among admin, manager and rep."]
-    days = parse_id(undo_window_days)
+    days = (
+        merge_settings.undo_window_days if undo_window_days is None else parse_id(undo_window_days)
+    )
     if days is None or days > 3650:
         errors["undo_window_days"] = ["Give a whole number of days from 1 to 3650."]
     if errors:
         raise ValidationFailed(errors)
-    merge_settings = MergeSettings.load()
     before = {
         "allowed_roles": merge_settings.allowed_roles,
         "days": merge_settings.undo_window_days,
     }
-    merge_settings.allowed_roles = sorted(set(allowed_roles))
+    merge_settings.allowed_roles = sorted(set(roles))
     merge_settings.undo_window_days = days
     merge_settings.save()
     after = {"allowed_roles": merge_settings.allowed_roles, "days": merge_settings.undo_window_days}

@@ -19,7 +19,6 @@ from peoplebase.core.errors import DomainError, ValidationFailed
 from peoplebase.core.lookups import parse_id
 from peoplebase.merges import services
 from peoplebase.search.services import search_contacts
-from peoplebase.users.models import Role
 from peoplebase.web.views_helpers import domain_errors
 
 MAX_CONTACTS = 10
@@ -197,7 +196,6 @@ def merge_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "page": page,
             "settings": services.MergeSettings.load(),
-            "roles": [(r.value, r.label) for r in Role if r != Role.READ_ONLY],
         },
     )
 
@@ -268,4 +266,5 @@ def merge_settings(request: HttpRequest) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, "Merge settings saved.")
-    return redirect("merges:merge_list")
+    # Settings › Deduplication posts here too and asks to come back.
+    return redirect(safe_next(request, reverse("merges:merge_list")))

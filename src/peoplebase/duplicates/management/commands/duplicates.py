@@ -1,4 +1,5 @@
-"""`peoplebase duplicates scan|list`: run a duplicate scan here and print the suggested pairs."""
+"""`peoplebase duplicates scan|list|settings`: run a duplicate scan here, print the suggested
+pairs, read or change the band thresholds."""
 
 from __future__ import annotations
 
@@ -39,7 +40,8 @@ class Command(PeoplebaseCommand):
     help = (
         "Find duplicate contacts. `scan` runs the matcher over everyone (or one saved view) in "
         "this process, re-checking only contacts changed since the previous scan; `list` prints "
-        "the open suggested pairs with both ids, chosen fields, score, band and reasons."
+        "the open suggested pairs with both ids, chosen fields, score, band and reasons; "
+        "`settings` prints or changes the likely and possible thresholds."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -72,14 +74,73 @@ class Command(PeoplebaseCommand):
             help="Whose view to take; default: the first active admin.",
         )
 
+        self._add_settings_parser(subcommands)
+
+    def _add_settings_parser(self, subcommands: Any) -> None:
+        settings = subcommands.add_parser(
+            "settings",
+            help="Print or change the band thresholds.",
+            description="Without options, print the thresholds. --likely and --possible change "
+            "them (0 < possible <= likely <= 1; admins only): open suggestions are re-banded "
+            "at once, those below the new possible threshold leave the queue, and lowering "
+            "--possible makes the next scan a full one.",
+        )
+        settings.add_argument("--likely", metavar="SCORE", help="Likely band from this score.")
+        settings.add_argument("--possible", metavar="SCORE", help="Possible band from this score.")
+        settings.add_argument("--json", action="store_true", help="Print the result as JSON.")
+        settings.add_argument(
+            "--as",
+            dest="as_user",
+            default="",
+            metavar="EMAIL",
+            help="Who changes them (must be an admin); default: the first active admin.",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         action = options.get("action")
         if action == "scan":
             self._scan(options)
         elif action == "list":
             self._list(options)
+        elif action == "settings":
+            self._settings(options)
         else:
-            raise CommandError("Say what to do: `peoplebase duplicates scan` or `… list`.")
+            raise CommandError(
+                "Say what to do: `peoplebase duplicates scan`, `… list` or `… settings`."
+            )
+
+    def _settings(self, options: dict[str, Any]) -> None:
+        actor = _actor(options["as_user"])
+        changing = options["likely"] is not None or options["possible"] is not None
+        if not changing:
+            summary = services.settings_summary(services.get_duplicate_settings(actor))
+        else:
+            try:
+                change = services.update_duplicate_settings(
+                    actor, likely=options["likely"], possible=options["possible"]
+                )
+            except ValidationFailed as error:
+                # Name the option the user typed, not the service's field.
+                raise ValidationFailed({f"--{k}": v for k, v in error.errors.items()}) from error
+            summary = {
+                **services.settings_summary(change.settings),
+                "to_likely": change.to_likely,
+                "to_possible": change.to_possible,
+                "dropped": change.dropped,
+                "next_scan_full": change.next_scan_full,
+            }
+        if options["json"]:
+            self.stdout.write(json.dumps(summary, indent=2))
+            return
+        self.stdout.write(f"likely   >= {summary['likely']:g}")
+        self.stdout.write(f"possible >= {summary['possible']:g}")
+        if changing:
+            self.stdout.write(
+                f"Open suggestions: {summary['to_likely']} moved to likely, "
+                f"{summary['to_possible']} to possible, {summary['dropped']} dropped."
+            )
+            if summary["next_scan_full"]:
+                self.stdout.write("The next scan re-checks everyone.")
 
     def _scan(self, options: dict[str, Any]) -> None:
         actor = _actor(options["as_user"])

@@ -297,7 +297,7 @@ def test_cli_prints_and_changes_thresholds(admin: Any, queue: Any) -> None:
 
 
 def test_cli_error_names_the_option(admin: Any) -> None:
-    with pytest.raises(CommandError, match="--possible: .*may not be above"):
+    with pytest.raises(CommandError, match=r"--possible: .*may not be above"):
         run("duplicates", "settings", "--possible", "0.9")
     with pytest.raises(CommandError, match="--likely: "):
         run("duplicates", "settings", "--likely", "two")

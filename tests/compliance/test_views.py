@@ -172,3 +172,28 @@ def test_htmx_polls_get_only_the_progress_card(seeded_person: Any, admin: Any) -
 
     assert card.lstrip().startswith('<section id="erasure-progress"')
     assert "<html" not in card
+
+
+def test_contact_page_links_the_erasure_under_way_instead_of_the_button(
+    seeded_person: Any, admin: Any, settings: Any
+) -> None:
+    from peoplebase.compliance import jobs
+    from peoplebase.compliance.models import ErasureJobStatus
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    jane = seeded_person["contact"]
+    job = jobs.request_erasure(admin, jane, reason="request 12", suppress=False)
+    client = signed_in(admin)
+
+    page = client.get(jane.get_absolute_url()).content.decode()
+    progress_url = reverse("compliance:erasure_job", args=[job.pk])
+    assert 'id="erasure-under-way"' in page and progress_url in page
+    assert "Erase personal data" not in page
+    # The confirmation page sends you to the job as well, rather than offering a second one.
+    again = client.get(reverse("compliance:contact_erase", args=[jane.pk]))
+    assert again.status_code == 302 and again["Location"] == progress_url
+
+    ErasureJob.objects.filter(pk=job.pk).update(status=ErasureJobStatus.FAILED, error="disk")
+    page = client.get(jane.get_absolute_url()).content.decode()
+    assert "Erase personal data" in page
+    assert 'id="erasure-stopped"' in page and progress_url in page

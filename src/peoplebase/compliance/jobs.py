@@ -38,10 +38,7 @@ def request_erasure(
     reason = erasure.clean_reason(reason)
     with transaction.atomic():
         ids = erasure.prepare_erasure(actor, contact, reason)
-        unfinished = ErasureJob.objects.filter(contact_id=contact.pk).exclude(
-            status__in=(ErasureJobStatus.DONE, ErasureJobStatus.FAILED)
-        )
-        if running := unfinished.first():
+        if running := _active_job(contact.pk):
             raise Conflict(f"This contact's erasure is already under way (job #{running.pk}).")
         job = ErasureJob.objects.create(
             actor=actor if getattr(actor, "pk", None) else None,
@@ -66,6 +63,29 @@ def get_erasure_job(actor: User | None, job_id: object) -> ErasureJob:
     if job is None:
         raise NotFound(f"No erasure job with id {job_id}.")
     return job
+
+
+def _active_job(contact_id: int) -> ErasureJob | None:
+    return (
+        ErasureJob.objects.filter(
+            contact_id=contact_id,
+            status__in=(ErasureJobStatus.QUEUED, ErasureJobStatus.RUNNING),
+        )
+        .order_by("created_at")
+        .first()
+    )
+
+
+def erasure_job_for_contact(actor: User | None, contact_id: int) -> ErasureJob | None:
+    """The contact's erasure that is queued or running, else the latest one that stopped with
+    an error (to try again); None when there is neither. For the contact page."""
+    ensure_can_handle_personal_data(actor)
+    return (
+        _active_job(contact_id)
+        or ErasureJob.objects.filter(contact_id=contact_id, status=ErasureJobStatus.FAILED)
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def unfinished_erasure_jobs(actor: User | None) -> list[ErasureJob]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from peoplebase.compliance.access import build_access_document
 from peoplebase.compliance.erasure import erase_contact
 from peoplebase.compliance.jobs import (
+    erasure_job_for_contact,
     get_erasure_job,
     request_erasure,
     resume_erasure,
@@ -36,6 +37,7 @@ from peoplebase.users.models import Role, User
 __all__ = [
     "build_access_document",
     "erase_contact",
+    "erasure_job_for_contact",
     "get_contact_for_request",
     "get_erasure_job",
     "is_suppressed",

@@ -40,6 +40,10 @@ def contact_export(request: HttpRequest, contact_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_erase(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = services.get_contact_for_request(request.user, contact_id)
+    under_way = services.erasure_job_for_contact(request.user, contact.pk)
+    if under_way and not under_way.is_finished:
+        messages.info(request, "This contact's erasure is already under way.")
+        return redirect("compliance:erasure_job", job_id=under_way.pk)
     form = ErasureForm(posted_data(request), contact=contact)
     if form.is_bound and form.is_valid():
         try:

@@ -123,3 +123,27 @@ def test_endpoints_are_in_the_openapi_document(api_as: Any, manager: Any) -> Non
 
     for path in ("/api/v1/imports", "/api/v1/imports/{job_id}/undo", "/api/v1/import-mappings"):
         assert path in paths
+
+
+def test_report_counts_rows_given_to_the_default_owner_like_the_cli(
+    api_as: Any, manager: Any, alice: Any
+) -> None:
+    api = api_as(manager)
+    rows = [
+        ["Name", "Email", "Owner"],
+        ["Owned", "owned@example.com", alice.email],
+        ["Orphan", "orphan@example.com", "nobody@example.com"],
+    ]
+    job = _upload(api, csv_bytes(rows)).json()
+    assert job["owner_fallbacks"] == 0  # nothing has run yet
+    api.client.put(
+        f"{API}/imports/{job['id']}/mapping",
+        '{"mapping": {"Name": "full_name", "Email": "emails", "Owner": "owner_email"}}',
+        content_type="application/json",
+    )
+    api.post(f"/imports/{job['id']}/run")
+    run_import(job["id"])
+
+    done = api.get(f"/imports/{job['id']}").json()
+    assert (done["created"], done["owner_fallbacks"]) == (2, 1)
+    assert [j["owner_fallbacks"] for j in api.get("/imports").json()] == [1]

@@ -39,6 +39,10 @@ class ImportOut(Schema):
     updated: int
     skipped: int
     invalid: int
+    owner_fallbacks: int = Field(
+        description="Rows imported for the default owner because the owner they named is not "
+        "an active user (the CLI's warning)."
+    )
     has_rejected_file: bool
     timings: dict[str, float]
     error: str
@@ -51,6 +55,11 @@ class ImportOut(Schema):
     @staticmethod
     def resolve_has_rejected_file(job: ImportJob) -> bool:
         return bool(job.rejected_path)
+
+    @staticmethod
+    def resolve_owner_fallbacks(job: ImportJob) -> int:
+        # Rows are only written by a run: a job still being set up has none to count.
+        return services.owner_fallbacks(job) if job.processed_rows else 0
 
 
 class MappingIn(InputSchema):

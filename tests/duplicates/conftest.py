@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from tests.api.conftest import api_as  # noqa: F401  (the API tests' client fixture)
+from tests.cli.conftest import run_cli  # noqa: F401  (the CLI tests' fixture)
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

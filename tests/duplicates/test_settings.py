@@ -323,3 +323,15 @@ def test_cli_merge_settings(admin: Any) -> None:
     with pytest.raises(CommandError, match="--roles: "):
         run("merges", "settings", "--roles", "owner")
     assert MergeSettings.load().undo_window_days == 30
+
+
+def test_cli_help_and_one_line_error_from_the_command_line(run_cli: Any, admin: Any) -> None:
+    helped = run_cli("duplicates", "settings", "--help")
+    assert helped.code == 0
+    text = " ".join(helped.out.split())  # argparse wraps lines at the terminal width
+    assert "--likely" in text and "0 < possible <= likely <= 1" in text
+    assert "settings" in run_cli("merges", "--help").out
+    refused = run_cli("duplicates", "settings", "--likely", "2")
+    assert refused.code == 1
+    assert refused.err.strip().startswith("peoplebase duplicates: --likely: ")
+    assert refused.err.count("\n") == 1

@@ -335,3 +335,12 @@ def test_cli_help_and_one_line_error_from_the_command_line(run_cli: Any, admin: 
     assert refused.code == 1
     assert refused.err.strip().startswith("peoplebase duplicates: --likely: ")
     assert refused.err.count("\n") == 1
+
+
+def test_queue_shows_the_bands_and_links_settings_for_admins_only(admin: Any, manager: Any) -> None:
+    services.update_duplicate_settings(admin, likely=0.55)
+    page = signed_in(admin).get("/duplicates/").content.decode()
+    assert "Likely from score 0.55, possible from 0.38." in page
+    assert 'href="/settings/deduplication/"' in page
+    other = signed_in(manager).get("/duplicates/").content.decode()
+    assert "Likely from score 0.55" in other and "Change the bands" not in other

@@ -63,6 +63,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "bands": Band.choices,
             "last_scan": DuplicateScan.objects.first(),
             "can_scan": can_create(request.user),
+            "thresholds": services.thresholds(),
         },
     )
 

@@ -50,7 +50,7 @@ ScoredPair = tuple[int, int, float, str]  # (id_a < id_b, score, reasons joined 
 
 PARALLEL_FROM = 5000  # records; below this, forking workers costs more than it saves
 KEY_SLICE = 50_000  # records per blocking-key task
-PAIR_CHUNK = 1_000_000  # candidate pairs bounded at once (keeps the float arrays small)
+PAIR_CHUNK = 250_000  # candidate pairs bounded at once (keeps the float arrays small)
 MULTI = 2  # emails / phones per record compared column-wise; records with more are scored exactly
 # The bound is computed in float64 like the scorer; the slack absorbs rounding at a boundary.
 SLACK = 0.5
@@ -330,7 +330,9 @@ def scan(
         say(f"blocked {n} records into {len(starts)} blocks")
         codes = _candidate_codes(owners, starts, ends, records)
         del owners
-        pairs_a, pairs_b = codes // max(n, 1), codes % max(n, 1)
+        # int32 indexes: half the memory of the pair arrays at ten million candidates.
+        pairs_a = (codes // max(n, 1)).astype(np.int32)
+        pairs_b = (codes % max(n, 1)).astype(np.int32)
         del codes
         if changed_ids is not None:
             changed = np.fromiter((r.id in changed_ids for r in records), dtype=bool, count=n)

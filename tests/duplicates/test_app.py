@@ -181,6 +181,16 @@ def test_scan_reads_the_contact_birthday(manager: Any, make_contact: Any) -> Non
     assert "same birthday" in suggestion.reasons
 
 
+def test_on_create_check_uses_the_birthday(manager: Any, make_contact: Any) -> None:
+    from peoplebase.contacts.services import check_duplicates
+
+    eva = make_contact(manager, full_name="Eva Berg", birthday="1980-03-07", city="Oslo")
+    typed = {"full_name": "Eva Berg", "city": "Oslo"}
+    same = check_duplicates(manager, {**typed, "birthday": "7 March 1980"})
+    assert [c.contact for c in same] == [eva] and "same birthday" in same[0].reasons
+    assert check_duplicates(manager, {**typed, "birthday": "1981-03-07"}) == []
+
+
 def test_skipped_pair_comes_back_after_a_rescan(manager: Any, pair: Any) -> None:
     services.start_scan(manager)
     suggestion = DuplicateSuggestion.objects.get()

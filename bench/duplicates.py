@@ -527,7 +527,12 @@ def peak_rss_mb() -> float:
     return round((own + children) / 1024, 1)
 
 
+def own_peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def run_ours(records: list[PersonRecord], truth: set[tuple[int, int]], workers: int) -> dict:
+    before = own_peak_rss_mb()  # the generated records and the truth, held by the benchmark
     started = time.perf_counter()
     result = scan(records, workers=workers)
     seconds = time.perf_counter() - started
@@ -544,6 +549,11 @@ def run_ours(records: list[PersonRecord], truth: set[tuple[int, int]], workers: 
     )
     return {
         "seconds": round(seconds, 2),
+        "rss_before_scan_mb": before,
+        "main_process_peak_rss_mb": own_peak_rss_mb(),
+        "largest_worker_peak_rss_mb": round(
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
+        ),
         "candidate_pairs": result.candidate_pairs,
         "pair_completeness": round(covered / len(truth), 4) if truth else 1.0,
         "likely": {"pairs": len(likely), **quality(likely, truth)},

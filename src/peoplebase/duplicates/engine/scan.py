@@ -137,11 +137,13 @@ def _blocks(workers: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return o, starts[big], ends[big]
 
 
-def _neighbour_rank(records: Sequence[PersonRecord]) -> np.ndarray:
-    order = sorted(range(len(records)), key=lambda i: (neighbour_sort_key(records[i]), i))
-    rank = np.empty(len(records), dtype=np.int64)
-    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(records), dtype=np.int64)
-    return rank
+def _neighbour_rank(records: Sequence[PersonRecord], members: np.ndarray) -> np.ndarray:
+    """Each member's position in neighbour order (only oversized blocks' members are sorted)."""
+    unique = np.unique(members)
+    order = sorted(unique.tolist(), key=lambda i: (neighbour_sort_key(records[i]), i))
+    rank = np.zeros(len(records), dtype=np.int64)
+    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
+    return rank[members]
 
 
 def _candidate_codes(
@@ -164,7 +166,7 @@ def _candidate_codes(
         spans = zip(starts[large], ends[large], strict=True)
         index = np.concatenate([np.arange(s, e) for s, e in spans])
         members = owners[index].astype(np.int64)
-        order = np.lexsort((_neighbour_rank(records)[members], group))
+        order = np.lexsort((_neighbour_rank(records, members), group))
         members, group = members[order], group[order]
         for step in range(1, NEIGHBOUR_WINDOW + 1):
             same = group[step:] == group[:-step]

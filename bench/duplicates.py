@@ -627,6 +627,7 @@ def on_create(data_dir: str, samples: int) -> dict:
     for _ in range(samples):
         row = (
             Contact.objects.filter(id__gte=rng.randint(1, max(top, 1)))
+            .order_by("id")
             .values_list("first_name", "last_name", "email", "phone", "company_id")
             .first()
         )

@@ -121,6 +121,95 @@ def test_on_create_check_skips_pairs_remembered_as_different(manager: Any, pair:
     )
 
 
+def test_merge_never_pairs_the_survivor_with_itself(manager: Any, make_contact: Any) -> None:
+    from django.db import IntegrityError, transaction
+
+    from peoplebase.merges.services import merge_by_ids, undo_merge
+
+    a = make_contact(manager, full_name="Ann Lee", emails=["ann@lee.org"])
+    b = make_contact(manager, full_name="Ann Lee", emails=["ann.lee@work.org"])
+    c = make_contact(manager, full_name="Anne Leigh", emails=["anne@leigh.org"])
+    NotDuplicate.objects.create(contact_a=a, contact_b=b)  # said different, merged anyway
+    NotDuplicate.objects.create(contact_a=b, contact_b=c)
+    merge = merge_by_ids(manager, a.pk, [b.pk])
+    pairs = set(NotDuplicate.objects.values_list("contact_a_id", "contact_b_id"))
+    assert pairs == {(a.pk, c.pk)}  # the decision about c moved; (a, a) was not made
+    with pytest.raises(IntegrityError), transaction.atomic():
+        NotDuplicate.objects.create(contact_a=a, contact_b=a)
+    undo_merge(manager, merge)
+    pairs = set(NotDuplicate.objects.values_list("contact_a_id", "contact_b_id"))
+    assert pairs == {(a.pk, b.pk), (b.pk, c.pk)}
+
+
+def test_migration_deletes_existing_self_pairs(manager: Any, pair: Any) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = import_module("peoplebase.duplicates.migrations.0002_no_self_pairs")
+    # Recreate what an old merge left behind, with the new constraint out of the way.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            table = connection.ops.quote_name(NotDuplicate._meta.db_table)
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT not_dup_no_self_pair")
+        else:
+            cursor.execute("PRAGMA ignore_check_constraints = ON")
+    try:
+        NotDuplicate.objects.create(contact_a=pair[0], contact_b=pair[0])
+    finally:
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA ignore_check_constraints = OFF")
+    NotDuplicate.objects.create(contact_a=pair[0], contact_b=pair[1])
+    migration.delete_self_pairs(apps, None)
+    assert list(NotDuplicate.objects.values_list("contact_a_id", "contact_b_id")) == [
+        (pair[0].pk, pair[1].pk)
+    ]
+
+
+def test_scan_reads_the_contact_birthday(manager: Any, make_contact: Any) -> None:
+    same = [
+        make_contact(manager, full_name="Eva Berg", birthday="1980-03-07", city="Oslo"),
+        make_contact(manager, full_name="Eva Berg", birthday="1980-03-07", city="Oslo"),
+    ]
+    make_contact(manager, full_name="Lena Holm", birthday="1975-05-01", emails=["l@holm.se"])
+    make_contact(manager, full_name="Lena Holm", birthday="1976-05-01", emails=["l@holm.se"])
+    services.start_scan(manager)
+    suggestion = DuplicateSuggestion.objects.get()  # Lena's pair: different birthdays
+    assert (suggestion.contact_a_id, suggestion.contact_b_id) == (same[0].pk, same[1].pk)
+    assert "same birthday" in suggestion.reasons
+
+
+def test_on_create_check_uses_the_birthday(manager: Any, make_contact: Any) -> None:
+    from peoplebase.contacts.services import check_duplicates
+
+    eva = make_contact(manager, full_name="Eva Berg", birthday="1980-03-07", city="Oslo")
+    typed = {"full_name": "Eva Berg", "city": "Oslo"}
+    same = check_duplicates(manager, {**typed, "birthday": "7 March 1980"})
+    assert [c.contact for c in same] == [eva] and "same birthday" in same[0].reasons
+    assert check_duplicates(manager, {**typed, "birthday": "1981-03-07"}) == []
+
+
+def test_skipped_pair_comes_back_after_a_rescan(manager: Any, pair: Any) -> None:
+    services.start_scan(manager)
+    suggestion = DuplicateSuggestion.objects.get()
+    services.skip_suggestion(manager, suggestion.pk)
+    assert not services.open_suggestions(manager).exists()
+    rescan = services.start_scan(manager)  # incremental: nothing changed
+    assert rescan.incremental
+    assert list(services.open_suggestions(manager)) == [suggestion]
+
+
+def test_skipped_pair_that_no_longer_matches_is_dropped(manager: Any, pair: Any) -> None:
+    services.start_scan(manager)
+    services.skip_suggestion(manager, DuplicateSuggestion.objects.get().pk)
+    pair[1].first_name, pair[1].full_name = "Carla", "Carla Jansen"
+    pair[1].save()
+    services.start_scan(manager)
+    assert not DuplicateSuggestion.objects.exists()
+
+
 # --- API --------------------------------------------------------------------------------------
 
 

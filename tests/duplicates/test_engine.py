@@ -13,6 +13,7 @@ from peoplebase.duplicates.engine.blocking import (
     NEIGHBOUR_WINDOW,
     block_pairs,
     blocking_keys,
+    name_key,
     phonetic,
 )
 from peoplebase.duplicates.engine.clustering import cluster_pairs
@@ -105,6 +106,28 @@ def test_same_birthday_and_unique_id_add_evidence_and_different_ones_veto() -> N
     )
     assert score_pair(rec(1, birthday="1980-01-02"), rec(2, birthday="1981-05-05")) is None
     assert score_pair(rec(1, uid="X1"), rec(2, uid="X2")) is None
+
+
+def test_birthday_without_a_year_is_weak_support_and_another_day_vetoes() -> None:
+    bare = {"emails": [], "phones": []}
+    full = rec(1, **bare, birthday="1980-03-07")
+    same_full = score_pair(full, rec(2, **bare, birthday="1980-03-07"))
+    day_only = score_pair(full, rec(3, **bare, birthday="--03-07"))
+    nothing = score_pair(full, rec(4, **bare))
+    assert same_full and day_only and nothing
+    assert "same birthday" in same_full.reasons
+    assert "same birthday day and month (year unknown)" in day_only.reasons
+    assert same_full.score > day_only.score > nothing.score
+    assert score_pair(full, rec(5, birthday="--03-08")) is None  # another day, even with email
+    assert score_pair(full, rec(6, birthday="1981-03-07")) is None  # another year
+    assert score_pair(rec(7, birthday="--03-07"), rec(8, birthday="--03-08")) is None
+
+
+def test_birthday_without_a_year_shares_a_blocking_key_with_the_full_date() -> None:
+    a = rec(1, emails=[], phones=[], birthday="1980-03-07", first="Anna", last="Berg")
+    b = rec(2, emails=[], phones=[], birthday="--03-07", first="Anna", last="Nyberg")
+    shared = set(blocking_keys(a)) & set(blocking_keys(b))
+    assert any(key.startswith("d") for key in shared)
 
 
 # --- traps ------------------------------------------------------------------------------------
@@ -229,6 +252,43 @@ def test_parallel_scan_matches_the_single_process_scan() -> None:
     one = scan(records, workers=1)
     two = scan(records, workers=2)
     assert {(a, b) for a, b, _, _ in one.pairs} == {(a, b) for a, b, _, _ in two.pairs}
+
+
+def _exhaustive(records: list) -> set[tuple[int, int, float]]:
+    """score_pair over every pair the blocking makes candidates, one by one (the reference)."""
+    blocks: dict[str, set[int]] = {}
+    for i, r in enumerate(records):
+        for key in blocking_keys(r):
+            blocks.setdefault(key, set()).add(i)
+    counts: dict[str, int] = {}
+    for r in records:
+        counts[name_key(r)] = counts.get(name_key(r), 0) + 1
+    found = set()
+    pairs = {p for members in blocks.values() for p in block_pairs(sorted(members), records)}
+    for a, b in pairs:
+        ra, rb = records[a], records[b]
+        alike = max(counts[name_key(ra)], counts[name_key(rb)])
+        match = score_pair(ra, rb, name_count=alike)
+        if match:
+            found.add((min(ra.id, rb.id), max(ra.id, rb.id), match.score))
+    return found
+
+
+def test_bounded_scan_finds_exactly_what_scoring_every_candidate_finds() -> None:
+    bench = _bench()
+    records = [r for r, _ in bench.generate(4000, seed=9)]
+    tricky = [
+        rec(9001, emails=["a@x.com", "b@x.com", "c@x.com"]),  # more emails than compared
+        rec(9002, emails=["c@x.com"], first="Bob"),
+        rec(9003, first="J", birthday="--01-02"),
+        rec(9004, first="John", birthday="1970-01-02", emails=[]),
+        rec(9005, first="Jansen", last="Robert", emails=[], uid="U1"),
+        rec(9006, uid="U1", emails=[], phones=[]),
+        *[rec(9100 + i, first="John", last="Smith", city=f"c{i}", emails=[]) for i in range(60)],
+    ]
+    records += tricky
+    result = scan(records, workers=1)
+    assert {(a, b, s) for a, b, s, _ in result.pairs} == _exhaustive(records)
 
 
 # --- clustering -------------------------------------------------------------------------------

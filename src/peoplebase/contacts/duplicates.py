@@ -74,14 +74,16 @@ def _candidate_ids(
 
 
 def _query_record(
-    emails: list[str], phones: list[str], full_name: str, company_id: int | None
+    emails: list[str], phones: list[str], full_name: str, company_id: int | None, birthday: str
 ) -> PersonRecord:
     from peoplebase.companies.models import Company
 
     company = ""
     if company_id:
         company = Company.objects.filter(pk=company_id).values_list("name", flat=True).first()
-    return make_record(0, full=full_name, emails=emails, phones=phones, company=company or "")
+    return make_record(
+        0, full=full_name, emails=emails, phones=phones, company=company or "", birthday=birthday
+    )
 
 
 def find_duplicate_candidates(
@@ -90,9 +92,11 @@ def find_duplicate_candidates(
     phones: Iterable[str] = (),
     full_name: str = "",
     company_id: int | None = None,
+    birthday: str = "",
     exclude_id: int | None = None,
 ) -> list[DuplicateCandidate]:
-    """Candidates with why each matched, strongest first; emails and phones must be normalised."""
+    """Candidates with why each matched, strongest first; emails and phones must be normalised
+    and the birthday ISO ("--MM-DD" without a year), as the contact rules leave them."""
     from peoplebase.duplicates.records import FIELDS, records_from_rows
 
     email_list = [e for e in emails if e]
@@ -105,7 +109,7 @@ def find_duplicate_candidates(
     ]
     if not ids:
         return []
-    wanted = _query_record(email_list, phone_list, full_name, company_id)
+    wanted = _query_record(email_list, phone_list, full_name, company_id, birthday)
     rows = list(Contact.objects.filter(id__in=ids, is_archived=False).values_list(*FIELDS))
     remembered = _remembered_different(exclude_id, ids)
     same_name = sum(1 for row in rows if split_name(row[1], row[2], row[3]) == (first, last))

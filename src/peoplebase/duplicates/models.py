@@ -129,7 +129,11 @@ class NotDuplicate(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["contact_a", "contact_b"], name="not_dup_pair_unique")
+            models.UniqueConstraint(fields=["contact_a", "contact_b"], name="not_dup_pair_unique"),
+            # A contact is never "not a duplicate" of itself (a merge drops such rows).
+            models.CheckConstraint(
+                condition=~models.Q(contact_a=models.F("contact_b")), name="not_dup_no_self_pair"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from peoplebase.contacts.models import Contact, ContactEmail, ContactPhone
 from peoplebase.duplicates.engine.records import PersonRecord, make_record
+from peoplebase.normalize.birthdays import Birthday, InvalidBirthday, parse_birthday
 
 BATCH = 5000
 # Custom fields read as a date of birth or as a unique id when a workspace defines them.
@@ -24,6 +25,9 @@ FIELDS = (
     "postal_code",
     "custom_fields",
     "previous_contact_id",
+    "birthday_year",
+    "birthday_month",
+    "birthday_day",
 )
 
 
@@ -33,6 +37,18 @@ def _first_value(custom: dict[str, Any] | None, keys: tuple[str, ...]) -> str:
         if value:
             return str(value)
     return ""
+
+
+def _birthday(year: int | None, month: int | None, day: int | None, custom: Any) -> str:
+    """The contact's birthday as ISO ("--MM-DD" without a year), else a custom date field."""
+    if month and day:
+        return Birthday(month, day, year).iso()
+    raw = _first_value(custom, BIRTHDAY_KEYS)
+    try:
+        parsed = parse_birthday(raw or None)
+    except InvalidBirthday:
+        return raw  # compared as typed
+    return parsed.iso() if parsed else ""
 
 
 def _by_contact(rows: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
@@ -53,7 +69,7 @@ def records_from_rows(rows: list[tuple[Any, ...]]) -> Iterator[PersonRecord]:
             "contact_id", "number"
         )
     )
-    for cid, first, last, full, company, city, postcode, custom, previous in rows:
+    for cid, first, last, full, company, city, postcode, custom, previous, *born in rows:
         yield make_record(
             cid,
             first=first,
@@ -64,7 +80,7 @@ def records_from_rows(rows: list[tuple[Any, ...]]) -> Iterator[PersonRecord]:
             company=company or "",
             city=city,
             postcode=postcode,
-            birthday=_first_value(custom, BIRTHDAY_KEYS),
+            birthday=_birthday(*born, custom),
             uid=_first_value(custom, UNIQUE_ID_KEYS),
             links=[previous] if previous else [],
         )

@@ -177,11 +177,16 @@ def _store(
     limits: Thresholds,
     changed_ids: set[int] | None,
 ) -> int:
-    remembered = set(NotDuplicate.objects.values_list("contact_a_id", "contact_b_id"))
+    # A merge may leave a remembered pair in either order: compare it both ways.
+    remembered = {
+        (min(a, b), max(a, b))
+        for a, b in NotDuplicate.objects.values_list("contact_a_id", "contact_b_id")
+    }
+    # "Skipped" means "later": a re-scan brings those pairs back; only decisions stay closed.
     closed = set(
-        DuplicateSuggestion.objects.exclude(status=SuggestionStatus.OPEN).values_list(
-            "contact_a_id", "contact_b_id"
-        )
+        DuplicateSuggestion.objects.exclude(
+            status__in=(SuggestionStatus.OPEN, SuggestionStatus.SKIPPED)
+        ).values_list("contact_a_id", "contact_b_id")
     )
     keep = [p for p in pairs if (p[0], p[1]) not in remembered and (p[0], p[1]) not in closed]
     by_id = {r.id: r for r in records}
@@ -191,10 +196,15 @@ def _store(
     }
     ids = set(by_id)
     with transaction.atomic():
-        stale = DuplicateSuggestion.objects.filter(status=SuggestionStatus.OPEN)
-        if changed_ids is None:
-            stale = stale.filter(Q(contact_a_id__in=ids) | Q(contact_b_id__in=ids))
-        else:
+        in_scope = DuplicateSuggestion.objects.all()
+        if scan.view_id:
+            in_scope = in_scope.filter(Q(contact_a_id__in=ids) | Q(contact_b_id__in=ids))
+        # Skipped pairs re-open; those whose contacts changed are re-scored below like any other.
+        in_scope.filter(status=SuggestionStatus.SKIPPED).update(
+            status=SuggestionStatus.OPEN, updated_at=timezone.now()
+        )
+        stale = in_scope.filter(status=SuggestionStatus.OPEN)
+        if changed_ids is not None:
             stale = stale.filter(Q(contact_a_id__in=changed_ids) | Q(contact_b_id__in=changed_ids))
         stale.delete()
         rows = [
@@ -268,7 +278,8 @@ def dismiss_suggestion(actor: User, suggestion_id: Any) -> DuplicateSuggestion:
 
 
 def skip_suggestion(actor: User, suggestion_id: Any) -> DuplicateSuggestion:
-    """Leave the pair for later: it leaves the queue without a decision being remembered."""
+    """Leave the pair for later: it leaves the queue without a decision being remembered, and
+    the next scan (full or incremental) puts it back in the queue."""
     return _decide(actor, suggestion_id, SuggestionStatus.SKIPPED)
 
 

@@ -322,6 +322,17 @@ def _rows(relation: ContactRelation, contact_id: int) -> QuerySet:
     return manager.filter(**{f"{relation.field_name}_id": contact_id})
 
 
+def _other_contact_fields(relation: ContactRelation) -> list[str]:
+    """Columns of a row that point at a contact besides `relation`'s (a pair of contacts)."""
+    if relation.kind != "fk" or relation.model is Contact:
+        return []
+    return [
+        f.attname
+        for f in relation.model._meta.concrete_fields
+        if f.is_relation and f.related_model is Contact and f.name != relation.field_name
+    ]
+
+
 def _unique_key_fields(relation: ContactRelation) -> list[str] | None:
     """The other columns of a unique constraint that includes the contact column, if any."""
     if relation.kind == "o2o":
@@ -396,7 +407,12 @@ def _apply_relation(run: _MergeRun, relation: ContactRelation, dup: Contact) -> 
         )
     elif policy != "move":
         raise Conflict(f"Unknown merge policy “{policy}” for {relation.label}.")
-    elif _unique_key_fields(relation) is not None:
+    elif pair_fields := _other_contact_fields(relation):
+        # A row pairing two contacts ("not a duplicate" of the duplicate and the survivor)
+        # would pair the survivor with itself once moved: drop it (kept in the snapshot).
+        run.drop([r for r in rows if run.primary.pk in {getattr(r, f) for f in pair_fields}])
+        rows = _rows(relation, dup.pk)
+    if policy == "move" and _unique_key_fields(relation) is not None:
         # A moved row may not break a unique key the survivor already fills; drop (and keep in
         # the snapshot) the clashing ones rather than fail the whole merge.
         keys = _unique_key_fields(relation) or []

@@ -42,6 +42,9 @@ def fold(text: str) -> str:
     >>> fold("  José   Ñúñez ")
     'jose nunez'
     """
+    if text.isascii():
+        # Nothing to decompose or translate: the common case, and a hot path of matching.
+        return " ".join(text.lower().split())
     # Marks are stripped again after case folding because folding can add them (İ -> i̇).
     folded = _strip_marks(text).casefold().translate(_UNDECOMPOSABLE)
     return collapse_spaces(_strip_marks(folded))

@@ -8,8 +8,10 @@ swapped first/last, initials, a moved address), so their union catches nearly ev
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from peoplebase.duplicates.engine.records import PersonRecord
+from peoplebase.duplicates.engine.scoring import birthday_parts
 from peoplebase.normalize.people import canonical_given_name
 
 # Blocks bigger than this ("john smith" at a million contacts) are not compared all-pairs but
@@ -35,6 +37,7 @@ _VOWELS = re.compile(r"[aeiouyh]")
 _REPEATS = re.compile(r"(.)\1+")
 
 
+@lru_cache(maxsize=1 << 16)  # names repeat: a million records hold a few thousand
 def phonetic(word: str) -> str:
     """A small sound-alike key: first letter kept, consonant skeleton after it, repeats merged."""
     if not word:
@@ -53,6 +56,8 @@ def blocking_keys(r: PersonRecord) -> list[str]:
     keys = [f"e{e}" for e in r.emails]
     keys.extend(f"p{p}" for p in r.phones)
     given, last = r.given, r.last
+    # Keyed on day and month, so a birthday entered without its year meets the full date.
+    day = birthday_parts(r.birthday)[1] if r.birthday else ""
     if given and last:
         # Both tokens nickname-expanded and sorted: "Jansen, Bob" meets "Robert Jansen".
         keys.append("n" + " ".join(sorted((given, canonical_given_name(last)))))
@@ -63,10 +68,10 @@ def blocking_keys(r: PersonRecord) -> list[str]:
             keys.append(f"c{r.company}|{last}")
         if r.postcode:
             keys.append(f"z{r.postcode}|{last}")
-        if r.birthday:
-            keys.append(f"b{r.birthday}|{last}")
-    if given and r.birthday:
-        keys.append(f"d{r.birthday}|{given}")  # a surname changed at marriage
+        if day:
+            keys.append(f"b{day}|{last}")
+    if given and day:
+        keys.append(f"d{day}|{given}")  # a surname changed at marriage
     for email in r.emails:
         local = email.split("@", 1)[0]
         if len(local) >= 5:

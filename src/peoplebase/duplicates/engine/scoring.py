@@ -16,6 +16,8 @@ from rapidfuzz.distance import JaroWinkler
 from peoplebase.duplicates.engine.records import PersonRecord
 
 LIKELY = "likely"
+BIRTHDAY_POINTS = 30
+BIRTHDAY_DAY_POINTS = 10
 COMMON_NAME_FROM = 3
 POSSIBLE = "possible"
 
@@ -84,11 +86,30 @@ def first_names_conflict(a: PersonRecord, b: PersonRecord) -> bool:
     return bool(a.first and b.first) and given < 0.8
 
 
+def birthday_parts(birthday: str) -> tuple[str, str]:
+    """(full date or "", month-day): "1980-03-07" -> both, "--03-07" (no year) -> day only.
+
+    Anything else (a custom field in another format) is compared as a whole."""
+    if len(birthday) == 10 and birthday[4] == "-" and birthday[:4].isdigit():
+        return birthday, birthday[5:]
+    if len(birthday) == 7 and birthday.startswith("--"):
+        return "", birthday[2:]
+    return birthday, birthday
+
+
+def birthdays_differ(a: str, b: str) -> bool:
+    """Two known birthdays that cannot be one person's: another day, or another full date."""
+    if not a or not b:
+        return False
+    (full_a, day_a), (full_b, day_b) = birthday_parts(a), birthday_parts(b)
+    return day_a != day_b or bool(full_a and full_b and full_a != full_b)
+
+
 def strong_conflict(a: PersonRecord, b: PersonRecord) -> str:
     """Why the two cannot be one person ("" when nothing forbids it)."""
     if a.id in b.links or b.id in a.links:
         return "linked by a job change"
-    if a.birthday and b.birthday and a.birthday != b.birthday:
+    if birthdays_differ(a.birthday, b.birthday):
         return "different birthdays"
     if a.uid and b.uid and a.uid != b.uid:
         return "different unique ids"
@@ -132,9 +153,15 @@ def _identifier_points(a: PersonRecord, b: PersonRecord, reasons: list[str]) -> 
     if phone:
         points += 35
         reasons.append(f"same phone {phone}")
-    if a.birthday and a.birthday == b.birthday:
-        points += 30
-        reasons.append("same birthday")
+    if a.birthday and b.birthday and not birthdays_differ(a.birthday, b.birthday):
+        full_a, full_b = birthday_parts(a.birthday)[0], birthday_parts(b.birthday)[0]
+        if full_a and full_a == full_b:
+            points += BIRTHDAY_POINTS
+            reasons.append("same birthday")
+        else:
+            # Only day and month are known on one side: 1 in 365 people share them.
+            points += BIRTHDAY_DAY_POINTS
+            reasons.append("same birthday day and month (year unknown)")
     if a.uid and a.uid == b.uid:
         points += 60
         reasons.append("same unique id")

@@ -3,9 +3,8 @@
 Django's bulk_create compiles SQL and converts every value through the ORM per row, which is
 most of an import's write time at a million rows. These writers take rows as {attname: value},
 convert only the columns whose type needs it (datetimes, JSON) and send them in one statement
-per table. The same approach as bench/seed.py, kept here because the import runs in production.
-Contact ids are reserved up front (`reserve_ids`), so child rows can point at them without
-reading ids back.
+per table (bench/seed.py writes through them too). Contact ids are reserved up front
+(`reserve_ids`), so child rows can point at them without reading ids back.
 """
 
 from __future__ import annotations
@@ -31,6 +30,7 @@ PLAIN_FIELD_TYPES = frozenset(
         "IntegerField",
         "PositiveIntegerField",
         "PositiveSmallIntegerField",
+        "SlugField",
         "SmallIntegerField",
         "TextField",
         "URLField",

@@ -4,8 +4,9 @@
     .venv/bin/python bench/seed.py --contacts 100000
     .venv/bin/python bench/seed.py --contacts 100000 --database-url postgres://postgres@127.0.0.1/bench
 
-Rows go in through COPY (PostgreSQL) or executemany INSERTs (SQLite), one transaction per batch,
-so memory stays flat however many contacts are asked for. The data keeps the invariants the
+Rows go in through the import's writer (imports/bulkwrite.py: COPY on PostgreSQL, executemany
+INSERTs on SQLite), one transaction per batch, so memory stays flat however many contacts are
+asked for. The data keeps the invariants the
 services keep: folded sort names, the primary email and phone copied onto the contact, E.164
 phone numbers, custom field values of the defined types, last-activity stamps matching the
 timeline, and a creation entry in the audit log for every contact and company. See README.md.
@@ -22,7 +23,7 @@ import resource
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -78,26 +79,6 @@ OUTREACH = frozenset({"email_sent", "call", "meeting"})
 STATUSES = ("active",) * 16 + ("inactive", "inactive", "unsubscribed", "bounced")
 SENIORITIES = ("entry", "senior", "senior", "manager", "manager", "director", "vp", "c_level")
 CONSENT = ("opted_in", "opted_in", "pending", "opted_out", "unknown", "unknown")
-# Field types whose Python values the database driver takes as they are; the rest (datetimes,
-# JSON) go through the field's own get_db_prep_save, exactly as Django converts them.
-PLAIN_FIELD_TYPES = frozenset(
-    {
-        "AutoField",
-        "BigAutoField",
-        "BigIntegerField",
-        "BooleanField",
-        "CharField",
-        "EmailField",
-        "ForeignKey",
-        "IntegerField",
-        "PositiveIntegerField",
-        "PositiveSmallIntegerField",
-        "SlugField",
-        "SmallIntegerField",
-        "TextField",
-        "URLField",
-    }
-)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -160,92 +141,14 @@ def models() -> SimpleNamespace:
 # --- writing --------------------------------------------------------------------------------
 
 
-@dataclass
-class TablePlan:
-    """How rows of one model become database rows: columns, defaults, converters."""
-
-    table: str
-    columns: str
-    fields: list[Any]
-    defaults: dict[str, Any]
-    converters: list[Any]  # None where the value goes as it is
-    allowed: frozenset[str]
-
-
 class RowWriter:
-    """Writes rows given as {attname: value}; subclasses choose how they are sent."""
-
-    def __init__(self, connection: Any) -> None:
-        self.connection = connection
-        self._plans: dict[tuple[Any, bool], TablePlan] = {}
-
-    def plan(self, model: Any, with_pk: bool) -> TablePlan:
-        key = (model, with_pk)
-        if key not in self._plans:
-            fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
-            plain = PLAIN_FIELD_TYPES
-            if self.connection.vendor == "postgresql":
-                plain = plain | {"DateTimeField"}  # psycopg sends aware datetimes as they are
-            quote = self.connection.ops.quote_name
-            self._plans[key] = TablePlan(
-                table=quote(model._meta.db_table),
-                columns=", ".join(quote(f.column) for f in fields),
-                fields=fields,
-                defaults={f.attname: f.get_default() for f in fields},
-                converters=[
-                    None if f.get_internal_type() in plain else f.get_db_prep_save for f in fields
-                ],
-                allowed=frozenset(f.attname for f in fields),
-            )
-        return self._plans[key]
-
-    def values(self, plan: TablePlan, rows: list[Row]) -> Iterator[list[Any]]:
-        connection = self.connection
-        # Most rows share one "now": converting the same object again is wasted time.
-        last_in: list[Any] = [object()] * len(plan.fields)
-        last_out: list[Any] = [None] * len(plan.fields)
-        for row in rows:
-            if not row.keys() <= plan.allowed:
-                raise KeyError(f"{plan.table} has no column {sorted(row.keys() - plan.allowed)}")
-            values = []
-            for index, (f, convert) in enumerate(zip(plan.fields, plan.converters, strict=True)):
-                value = row.get(f.attname, plan.defaults[f.attname])
-                if convert is not None:
-                    if value is not last_in[index]:
-                        last_in[index], last_out[index] = value, convert(value, connection)
-                    value = last_out[index]
-                values.append(value)
-            yield values
+    """Writes rows given as {attname: value} with the import's bulk writer (executemany
+    INSERTs on SQLite, COPY on PostgreSQL), inside the caller's transaction."""
 
     def write(self, model: Any, rows: list[Row]) -> None:
-        if rows:
-            self.send(self.plan(model, "id" in rows[0]), rows)
+        from peoplebase.imports.bulkwrite import insert_rows
 
-    def send(self, plan: TablePlan, rows: list[Row]) -> None:
-        raise NotImplementedError
-
-
-class InsertWriter(RowWriter):
-    """Parameterised INSERTs through executemany (no per-row SQL compilation)."""
-
-    def send(self, plan: TablePlan, rows: list[Row]) -> None:
-        placeholders = ", ".join(["%s"] * len(plan.fields))
-        with self.connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {plan.table} ({plan.columns}) VALUES ({placeholders})",
-                list(self.values(plan, rows)),
-            )
-
-
-class CopyWriter(RowWriter):
-    """PostgreSQL's COPY, the fastest way in."""
-
-    def send(self, plan: TablePlan, rows: list[Row]) -> None:
-        with self.connection.cursor() as cursor:
-            raw = cursor.cursor  # the psycopg cursor behind Django's wrapper
-            with raw.copy(f"COPY {plan.table} ({plan.columns}) FROM STDIN") as copy:
-                for values in self.values(plan, rows):
-                    copy.write_row(values)
+        insert_rows(model, rows)
 
 
 # --- data -----------------------------------------------------------------------------------
@@ -546,8 +449,7 @@ def seed(*, contacts: int, batch: int = 5_000, seed: int = 1) -> dict[str, Any]:
     connection = connections["default"]  # the wrapper itself: the proxy costs a lookup per use
     started = time.perf_counter()
     postgres = connection.vendor == "postgresql"
-    writer = CopyWriter(connection) if postgres else InsertWriter(connection)
-    seeder = Seeder(random.Random(seed), writer)
+    seeder = Seeder(random.Random(seed), RowWriter())
     seeder.seed_companies(max(1, contacts // COMPANY_EVERY), batch)
     seeder.seed_contacts(contacts, batch)
     if postgres:

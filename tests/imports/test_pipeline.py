@@ -297,3 +297,37 @@ def test_suppressed_addresses_are_refused(
     assert (job.created, job.invalid) == (1, 1)
     assert "suppressed" in job.rows.get(outcome=RowOutcome.INVALID).reason
     assert not Contact.objects.filter(email="erased@example.com").exists()
+
+
+def test_import_index_rows_equal_the_rows_read_back_from_the_tables(
+    manager: Any, upload: Any, run: Any
+) -> None:
+    """The import builds index rows from what it wrote; they must match a rebuild's."""
+    from peoplebase.companies.services import create_company
+    from peoplebase.contacts.services import get_or_create_tags
+    from peoplebase.search.engines import current_engine
+    from peoplebase.search.services import build_documents
+
+    create_company(manager, {"name": "ACME Société"})
+    get_or_create_tags(["VIP Clients"])
+    job = upload(
+        manager,
+        [
+            HEADER,
+            ["Zoë", "Ångström", "zoe@example.com", "+44 20 7946 0018", "acme société", "Head"],
+            ["", "", "solo@example.com", "not a phone 12", "", ""],
+            ["Łukasz", "", "", "(212) 555-0199", "Nowa Firma", ""],
+        ],
+    )
+
+    job = run(manager, job, defaults={"tags": ["vip clients", "Expo"]})
+
+    assert job.created == 3
+    ids = sorted(job.rows.values_list("contact_id", flat=True))
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        indexed = current_engine().fetch(cursor, ids)
+    expected = {doc.contact_id: doc for doc in build_documents(pk__in=ids)}
+    assert indexed == expected
+    assert "acme" in expected[ids[0]].company and "vip" in expected[ids[0]].tags

@@ -35,6 +35,10 @@ def email_hash(email: str) -> str:
 
 def suppressed_emails(emails: Iterable[str]) -> set[str]:
     """The given addresses (as passed in) that are on the active suppression list."""
+    # Hashing normalises every address (email-validator), which costs more than the lookup
+    # itself; an import asks about a million addresses, usually while the list is empty.
+    if not SuppressionEntry.objects.filter(lifted_at__isnull=True).exists():
+        return set()
     by_hash: dict[str, list[str]] = {}
     for email in emails:
         if email and email.strip():

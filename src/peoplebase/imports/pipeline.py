@@ -37,7 +37,8 @@ from peoplebase.imports.bulkwrite import insert_rows, reserve_ids
 from peoplebase.imports.mapping import apply_mapping, pop_extras
 from peoplebase.imports.models import DuplicatePolicy, ImportJob, ImportRow, RowOutcome
 from peoplebase.normalize import fold, sort_key
-from peoplebase.search.services import index_contacts
+from peoplebase.search.documents import SearchDocument, email_text, name_text, phone_text, tokens
+from peoplebase.search.services import index_new_documents
 from peoplebase.users.models import User
 
 BATCH_SIZE = 2_000
@@ -376,6 +377,8 @@ class BatchWriter:
     job: ImportJob
     ctx: RowContext
     companies: dict[str, int] = field(default_factory=dict)
+    company_names: dict[int, str] = field(default_factory=dict)
+    tag_names: dict[int, str] = field(default_factory=dict)
 
     def write(self, rows: list[PreparedRow]) -> None:
         for row in rows:
@@ -383,8 +386,7 @@ class BatchWriter:
                 self._update(row)
         created = [row for row in rows if row.outcome == RowOutcome.CREATED]
         if created:
-            self._create(created)
-            index_contacts([row.contact_id for row in created if row.contact_id])
+            index_new_documents(self._create(created))
         self._notes(rows)
         insert_rows(ImportRow, [self._import_row(row) for row in rows])
         record_change(
@@ -420,17 +422,20 @@ class BatchWriter:
         if not missing:
             return
         existing = Company.objects.filter(name_key__in=missing, is_archived=False)
-        for pk, key in existing.order_by("-pk").values_list("pk", "name_key"):
+        for pk, key, name in existing.order_by("-pk").values_list("pk", "name_key", "name"):
             self.companies[key] = pk
+            self.company_names[pk] = name
         from peoplebase.companies.services import create_company
 
         for key in missing:
             if key not in self.companies:
                 company = create_company(self.ctx.actor, {"name": wanted[key]})
                 self.companies[key] = company.pk
+                self.company_names[company.pk] = company.name
 
-    def _create(self, rows: list[PreparedRow]) -> None:
-        """New contacts and their emails, phones and tags, one insert per table."""
+    def _create(self, rows: list[PreparedRow]) -> list[SearchDocument]:
+        """New contacts and their emails, phones and tags, one insert per table; returns
+        their search documents."""
         self._company_ids(rows)
         now = timezone.now()
         tag_ids = self._tag_ids(rows)
@@ -440,7 +445,7 @@ class BatchWriter:
                 [self.job.pk],
             )
         ids = reserve_ids(Contact, len(rows))
-        contacts, emails, phones, links = [], [], [], []
+        contacts, emails, phones, links, docs = [], [], [], [], []
         for row, pk in zip(rows, ids, strict=True):
             row.contact_id = pk
             clean = row.clean
@@ -475,10 +480,36 @@ class BatchWriter:
                 {"contact_id": pk, "tag_id": tag_ids[fold(name)[:50]], "created_at": now}
                 for name in clean.tags or []
             ]
+            docs.append(self._document(row, contacts[-1]))
         insert_rows(Contact, contacts)
         insert_rows(ContactEmail, emails)
         insert_rows(ContactPhone, phones)
         insert_rows(ContactTag, links)
+        return docs
+
+    def _document(self, row: PreparedRow, contact: dict[str, Any]) -> SearchDocument:
+        """The index row `search.services.build_documents` would read back for this contact:
+        emails and phones primary first then in insertion order, tags by their stored name."""
+        clean = row.clean
+        assert clean is not None
+        emails = sorted(clean.emails or [], key=lambda e: not e.is_primary)
+        phones = sorted(clean.phones or [], key=lambda p: not p.is_primary)
+        tag_ids = self.__dict__["_tags"]
+        tags = [self.tag_names[tag_ids[fold(name)[:50]]] for name in clean.tags or []]
+        company_id = contact["company_id"]
+        return SearchDocument(
+            contact_id=contact["id"],
+            names=name_text(
+                contact.get("first_name") or "",
+                contact.get("last_name") or "",
+                contact.get("full_name") or "",
+            ),
+            emails=email_text(e.email for e in emails),
+            phones=phone_text(p.number for p in phones),
+            company=" ".join(tokens(self.company_names[company_id])) if company_id else "",
+            title=" ".join(tokens(contact.get("job_title") or "")),
+            tags=" ".join(tokens(" ".join(tags))),
+        )
 
     def _tag_ids(self, rows: list[PreparedRow]) -> dict[str, int]:
         names = {fold(n)[:50]: n for r in rows for n in (r.clean.tags or [] if r.clean else [])}
@@ -486,6 +517,7 @@ class BatchWriter:
         missing = [name for key, name in names.items() if key not in cache]
         for tag in get_or_create_tags(missing):
             cache[tag.name_key] = tag.pk
+            self.tag_names[tag.pk] = tag.name
         return cache
 
     def _contact(self, row: PreparedRow, pk: int, now: Any) -> dict[str, Any]:

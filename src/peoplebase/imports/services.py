@@ -38,6 +38,7 @@ from peoplebase.core.errors import (
 from peoplebase.core.lookups import parse_id
 from peoplebase.core.permissions import ensure_can_import, ensure_can_view
 from peoplebase.customfields.services import active_definitions
+from peoplebase.imports.bulkwrite import tune_for_bulk_writes
 from peoplebase.imports.mapping import import_targets, suggest_mapping
 from peoplebase.imports.models import (
     DuplicatePolicy,
@@ -534,6 +535,7 @@ def run_import(job_id: int, progress: Progress | None = None) -> str:
 
 def _run_batches(job: ImportJob, progress: Progress | None) -> None:
     ensure_can_import(job.actor)  # the role may have changed since the job was queued
+    tune_for_bulk_writes()
     ctx = _context(job)
     stages = Stages(dict(job.timings))
     seen = _seen_before(job)

@@ -79,6 +79,15 @@ def index_contacts(contact_ids: Iterable[int]) -> None:
             remember_name_terms({t for d in docs for t in name_terms(d)})
 
 
+def index_new_documents(docs: list[SearchDocument]) -> None:
+    """Add index rows for new contacts whose documents the caller built from what it wrote
+    (the import, which so saves reading back every row it has just inserted)."""
+    engine = current_engine()
+    with transaction.atomic(), connection.cursor() as cursor:
+        engine.write(cursor, docs)
+        remember_name_terms({t for d in docs for t in name_terms(d)})
+
+
 def unindex_contacts(contact_ids: Iterable[int]) -> None:
     engine = current_engine()
     with connection.cursor() as cursor:

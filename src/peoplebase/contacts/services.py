@@ -209,6 +209,35 @@ def _relevance_page(
     return page
 
 
+EMAIL_OUT_FIELDS = ("email", "original", "kind", "is_primary", "is_bounced", "is_opted_out")
+PHONE_OUT_FIELDS = ("number", "original", "kind", "is_primary", "is_valid")
+
+
+def attach_children(contacts: list[Contact]) -> None:
+    """Set `email_rows`, `phone_rows` (plain dicts, primary first) and `tag_names` on each.
+
+    Plain rows instead of prefetched model instances: a page of 50 contacts carries about 200
+    child rows, and building model instances for them cost more than the page's own query.
+    """
+    by_id = {contact.pk: contact for contact in contacts}
+    for contact in contacts:
+        contact.email_rows, contact.phone_rows, contact.tag_names = [], [], []  # type: ignore[attr-defined]
+    if not by_id:
+        return
+    ids = list(by_id)
+    emails = ContactEmail.objects.filter(contact_id__in=ids).order_by("-is_primary", "id")
+    for row in emails.values("contact_id", *EMAIL_OUT_FIELDS):
+        by_id[row.pop("contact_id")].email_rows.append(row)  # type: ignore[attr-defined]
+    phones = ContactPhone.objects.filter(contact_id__in=ids).order_by("-is_primary", "id")
+    for row in phones.values("contact_id", *PHONE_OUT_FIELDS):
+        by_id[row.pop("contact_id")].phone_rows.append(row)  # type: ignore[attr-defined]
+    links = ContactTag.objects.filter(contact_id__in=ids).values_list("contact_id", "tag__name")
+    for contact_id, name in links:
+        by_id[contact_id].tag_names.append(name)  # type: ignore[attr-defined]
+    for contact in contacts:
+        contact.tag_names.sort(key=fold)  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class ContactCount:
     """How many contacts match: exact, or an estimate shown as "about N"."""

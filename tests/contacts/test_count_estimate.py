@@ -71,3 +71,19 @@ def test_postgres_uses_the_planner_estimate(alice, monkeypatch):
 )
 def test_estimates_keep_two_significant_figures(value, rounded):
     assert round_estimate(value) == rounded
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner estimates are PostgreSQL's")
+def test_postgres_trusts_a_planner_estimate_far_above_the_limit(alice, monkeypatch):
+    seed(30, inactive_every=3)
+    monkeypatch.setattr(services, "_planner_estimate", lambda qs: 123_456)
+    count = estimate_contacts(alice, ContactFilters(spec=parse_filters({"status": "inactive"})))
+    assert (count.value, count.exact) == (120_000, False)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner estimates are PostgreSQL's")
+def test_postgres_counts_exactly_when_the_planner_expects_few(alice, monkeypatch):
+    seed(30, inactive_every=3)
+    monkeypatch.setattr(services, "_planner_estimate", lambda qs: 4_000)
+    count = estimate_contacts(alice, ContactFilters(spec=parse_filters({"status": "inactive"})))
+    assert (count.value, count.exact) == (10, True)

@@ -234,13 +234,22 @@ def _candidates(parsed: ParsedQuery, limit: int, pool: int) -> dict[int, str]:
     with connection.cursor() as cursor:
         names_found = False
         impossible = _impossible_name_clauses(parsed)
+        whole_words_found = False
         for clause in _clauses(parsed):
             if len(found) >= limit:
                 break
             if clause in impossible:
                 continue
+            if whole_words_found and _is_last_word_prefix(clause):
+                # The words already matched whole outside names: expanding the last one as a
+                # prefix over every field (company suffixes, domains) cost 70 ms on PostgreSQL
+                # at 1M contacts and only adds hits ranked in the same tier.
+                break
             ids = engine.match(cursor, clause, pool)
             names_found = names_found or (clause.scope == "names" and bool(ids))
+            whole_words_found = whole_words_found or (
+                not clause.scope and bool(ids) and not _is_last_word_prefix(clause)
+            )
             for contact_id in ids:
                 found.setdefault(contact_id, "")
         if not names_found and len(found) < limit:
@@ -248,7 +257,7 @@ def _candidates(parsed: ParsedQuery, limit: int, pool: int) -> dict[int, str]:
             if typo_clause is not None:
                 for contact_id in engine.match(cursor, typo_clause, pool):
                     found.setdefault(contact_id, "typo")
-        if not found and isinstance(engine, PostgresEngine) and parsed.words:
+        if not found and isinstance(engine, PostgresEngine) and _long_enough_for_trigrams(parsed):
             text = " ".join(" ".join(word) for word in parsed.words)
             for contact_id in engine.similar_names(cursor, text, pool):
                 found.setdefault(contact_id, "typo")
@@ -288,6 +297,16 @@ def _clauses(parsed: ParsedQuery) -> list[Clause]:
             ),
         ]
     return clauses
+
+
+def _is_last_word_prefix(clause: Clause) -> bool:
+    return not clause.scope and clause.groups[-1][0].prefix
+
+
+def _long_enough_for_trigrams(parsed: ParsedQuery) -> bool:
+    """A word of typo length: shorter ones share too few trigrams to be similar to anything,
+    and looking costs a pass over every name (70 ms at 1M contacts)."""
+    return any(len("".join(word)) >= TYPO_MIN_LENGTH for word in parsed.words)
 
 
 def _impossible_name_clauses(parsed: ParsedQuery) -> set[Clause]:

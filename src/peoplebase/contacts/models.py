@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.urls import reverse
 
+from peoplebase.core.links import id_url
 from peoplebase.core.models import Address, VersionedModel
 from peoplebase.normalize.birthdays import Birthday, format_birthday, parse_birthday
 
@@ -212,7 +212,7 @@ class Contact(Address, VersionedModel):
         return format_birthday(self.birthday)
 
     def get_absolute_url(self) -> str:
-        return reverse("contacts:contact_detail", args=[self.pk])
+        return id_url("contacts:contact_detail", self.pk)
 
 
 class ContactEmail(models.Model):

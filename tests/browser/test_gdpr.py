@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
+from peoplebase.compliance.jobs import run_erasure_job
+from peoplebase.compliance.models import ErasureJob
 from peoplebase.compliance.services import is_suppressed
 from peoplebase.contacts.models import Contact
 
@@ -28,8 +31,14 @@ def test_erase_personal_data_after_a_wrong_confirmation(
     page.get_by_label("Type the contact's name or email address to confirm").fill("browser person")
     page.get_by_label("Block these email addresses from being added or imported again").check()
     page.get_by_role("button", name="Erase for good").click()
-    page.wait_for_url("**/settings/compliance/")
+    page.wait_for_url(re.compile(r"/settings/compliance/erasures/\d+/$"))
+    page.wait_for_selector("#erasure-status:has-text('Queued')")
+    assert Contact.objects.filter(pk=person.pk).exists()  # nothing ran in the request
+    run_erasure_job(ErasureJob.objects.get().pk)  # the worker's part; the page polls
+    page.wait_for_selector("#erasure-status:has-text('Done')")
     page.get_by_text(f"Erased contact #{person.pk}").wait_for()
+    page.get_by_role("link", name="Erasure log").click()
+    page.wait_for_url("**/settings/compliance/")
     assert "Request by letter, 5 Dec" in page.content()
     assert not Contact.objects.filter(pk=person.pk).exists()
     assert is_suppressed("browser.person@example.org")

@@ -86,3 +86,56 @@ def test_standalone_worker_in_batch_mode_runs_pending_tasks(monkeypatch: Any) ->
 
     result.refresh()
     assert result.return_value == 42
+
+
+def test_worker_thread_runs_housekeeping_when_it_starts(monkeypatch: Any) -> None:
+    from peoplebase.core.management.commands import _worker_thread
+
+    worker = WorkerThread(interval=60)
+    calls: list[str] = []
+
+    class IdleWorker:
+        running = True
+
+        def run(self) -> None:
+            worker._stopping.set()
+
+    def housekeeping() -> dict[str, int]:
+        calls.append("housekeeping")
+        return {}
+
+    monkeypatch.setattr(_worker_thread, "run_housekeeping", housekeeping)
+    monkeypatch.setattr(worker, "_new_worker", IdleWorker)
+    worker.start()
+    worker.stop(timeout=5)
+
+    assert calls == ["housekeeping"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_standalone_worker_deletes_expired_export_files_on_start(
+    monkeypatch: Any, settings: Any, tmp_path: Any, alice: Any
+) -> None:
+    import datetime as dt
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from peoplebase.exports.models import ContactExport, ExportStatus
+
+    monkeypatch.setattr(signal, "signal", lambda *args: None)
+    settings.DATA_DIR = tmp_path
+    path = tmp_path / "exports" / "contacts-old.csv"
+    path.parent.mkdir()
+    path.write_text("id\r\n1\r\n", encoding="utf-8")
+    export = ContactExport.objects.create(
+        actor=alice,
+        status=ExportStatus.DONE,
+        file_path=str(path),
+        expires_at=timezone.now() - dt.timedelta(hours=1),
+    )
+
+    call_command("worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+
+    assert not Path(path).exists()
+    assert ContactExport.objects.get(pk=export.pk).status == ExportStatus.EXPIRED

@@ -23,6 +23,8 @@ EMAIL = "Jane.Erased@Example.org"
 OLD_EMAIL = "jane.old@example.org"
 PHONE_TYPED = "+44 20 7946 0958"
 PHONE_E164 = "+442079460958"
+# Every value of the seeded person that must be gone after an erasure.
+VALUES = [EMAIL, OLD_EMAIL, PHONE_E164, PHONE_TYPED]
 
 
 def case_variants(value: str) -> set[str]:
@@ -63,6 +65,15 @@ def traces_in_files(values: list[str]) -> list[str]:
             if any(n in text for n in needles):
                 found.append(str(path))
     return found
+
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings: Any) -> None:
+    """Erasure jobs run as soon as they are queued, in the test's own transaction."""
+    settings.TASKS = IMMEDIATE
 
 
 @pytest.fixture

@@ -44,13 +44,27 @@ def test_erase_over_the_api(api_as: Any, admin: Any, seeded_person: Any) -> None
     response = client.post(
         f"/gdpr/contacts/{jane.pk}/erase", {"reason": "ticket 42", "suppress": True}
     )
-    assert response.status_code == 200, response.content
-    body = response.json()
+    assert response.status_code == 202, response.content
+    job = response.json()
+    assert job["contact_id"] == jane.pk and job["status"] == "done"
+    assert job["percent"] == 100 and job["steps_done"] == job["steps_total"] > 10
+    followed = client.get(f"/gdpr/erasure-jobs/{job['id']}").json()
+    body = followed["erasure"]
     assert body["contact_id"] == jane.pk and body["suppressed"] == 2
+    assert body["reason"] == "ticket 42"
     assert traces_in_database([EMAIL]) == []
     listed = client.get("/gdpr/erasures").json()["items"]
     assert [item["id"] for item in listed] == [body["id"]]
     assert client.get(f"/gdpr/contacts/{jane.pk}/export").status_code == 404
+
+
+def test_erasure_jobs_are_for_data_protection_officers_only(
+    api_as: Any, admin: Any, alice: Any, seeded_person: Any
+) -> None:
+    jane = seeded_person["contact"]
+    job = api_as(admin).post(f"/gdpr/contacts/{jane.pk}/erase", {"reason": "r"}).json()
+    assert api_as(alice).get(f"/gdpr/erasure-jobs/{job['id']}").status_code == 403
+    assert api_as(admin).get("/gdpr/erasure-jobs/999999").status_code == 404
 
 
 @pytest.mark.parametrize(

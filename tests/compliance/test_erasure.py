@@ -20,13 +20,10 @@ from peoplebase.search.services import indexed_contact_ids, search_contacts
 from tests.compliance.conftest import (
     EMAIL,
     OLD_EMAIL,
-    PHONE_E164,
-    PHONE_TYPED,
+    VALUES,
     traces_in_database,
     traces_in_files,
 )
-
-VALUES = [EMAIL, OLD_EMAIL, PHONE_E164, PHONE_TYPED]
 
 
 def test_seeded_person_is_found_before_erasure(seeded_person: dict[str, Any]) -> None:

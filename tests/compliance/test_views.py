@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from peoplebase.compliance.models import ErasureLog
+from peoplebase.compliance.models import ErasureJob, ErasureLog
 from peoplebase.compliance.services import is_suppressed, suppress_email
 from peoplebase.contacts.models import Contact
 from tests.compliance.conftest import EMAIL, traces_in_database
@@ -77,7 +77,11 @@ def test_erasure_confirmed_by_email_with_suppression(seeded_person: Any, admin: 
         url, {"confirm": f" {EMAIL.upper()} ", "reason": "request 9", "suppress": "on"}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("compliance:settings")
+    job = ErasureJob.objects.get()
+    assert response["Location"] == reverse("compliance:erasure_job", args=[job.pk])
+    progress = signed_in(admin).get(response["Location"]).content.decode()
+    assert 'id="erasure-status"' in progress and "Done" in progress
+    assert f"Erased contact #{jane.pk}" in progress
     assert traces_in_database([EMAIL]) == []
     assert is_suppressed(EMAIL)
     page = signed_in(admin).get(reverse("compliance:settings")).content.decode()
@@ -126,3 +130,45 @@ def test_admin_names_a_manager_data_protection_officer(
     # A rep cannot be made an officer.
     signed_in(admin).post(reverse("compliance:officer_set", args=[alice.pk]), {"enabled": "1"})
     assert signed_in(alice).get(reverse("compliance:settings")).status_code == 403
+
+
+def test_a_stopped_erasure_is_listed_and_can_be_tried_again(
+    seeded_person: Any, admin: Any, settings: Any, monkeypatch: Any
+) -> None:
+    from peoplebase.compliance import erasure
+
+    jane = seeded_person["contact"]
+
+    def broken(*args: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(erasure, "_sweep_step", broken)
+    url = reverse("compliance:contact_erase", args=[jane.pk])
+    signed_in(admin).post(url, {"confirm": "Jane Erased", "reason": "request 9"})
+    job = ErasureJob.objects.get()
+    assert job.status == "failed"
+    page = signed_in(admin).get(reverse("compliance:settings")).content.decode()
+    assert 'id="erasure-jobs"' in page and "disk full" in page
+    progress = signed_in(admin).get(reverse("compliance:erasure_job", args=[job.pk]))
+    assert "Try again" in progress.content.decode()
+
+    monkeypatch.undo()
+    response = signed_in(admin).post(reverse("compliance:erasure_job_resume", args=[job.pk]))
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == "done" and job.identifiers == {}
+    assert traces_in_database([EMAIL]) == []
+    page = signed_in(admin).get(reverse("compliance:settings")).content.decode()
+    assert 'id="erasure-jobs"' not in page
+
+
+def test_htmx_polls_get_only_the_progress_card(seeded_person: Any, admin: Any) -> None:
+    jane = seeded_person["contact"]
+    url = reverse("compliance:contact_erase", args=[jane.pk])
+    signed_in(admin).post(url, {"confirm": "Jane Erased", "reason": "request"})
+    job_url = reverse("compliance:erasure_job", args=[ErasureJob.objects.get().pk])
+
+    card = signed_in(admin).get(job_url, headers={"HX-Request": "true"}).content.decode()
+
+    assert card.lstrip().startswith('<section id="erasure-progress"')
+    assert "<html" not in card

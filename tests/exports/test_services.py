@@ -163,3 +163,35 @@ def _facts(contact: Contact) -> dict[str, Any]:
         "birthday": contact.birthday,
         "tags": sorted(t.tag.name for t in contact.tag_links.all()),
     }
+
+
+def _expire(export: Any) -> None:
+    ContactExport.objects.filter(pk=export.pk).update(
+        expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+
+
+def test_a_new_export_deletes_the_files_of_expired_ones(alice: Any, make_contact: Any) -> None:
+    make_contact(alice, full_name="Someone")
+    old = services.start_export(alice, services.parse_export_request(alice, {}))
+    _expire(old)
+
+    new = services.start_export(alice, services.parse_export_request(alice, {}))
+
+    assert not Path(old.file_path).exists()
+    assert ContactExport.objects.get(pk=old.pk).status == ExportStatus.EXPIRED
+    assert Path(new.file_path).is_file()
+
+
+def test_housekeeping_deletes_expired_export_files_without_anyone_listing_them(
+    alice: Any, make_contact: Any
+) -> None:
+    from peoplebase.core.housekeeping import run_housekeeping
+
+    make_contact(alice, full_name="Someone")
+    export = services.start_export(alice, services.parse_export_request(alice, {}))
+    assert run_housekeeping() == {"expired_exports": 0}
+    _expire(export)
+
+    assert run_housekeeping() == {"expired_exports": 1}
+    assert not Path(export.file_path).exists()

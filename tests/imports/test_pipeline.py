@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 from typing import Any
 
@@ -190,8 +192,8 @@ def test_cancel_before_the_first_batch_writes_nothing(manager: Any, upload: Any)
     assert not ImportRow.objects.exists()
 
 
-def test_owner_named_in_the_file_and_an_unknown_owner(
-    manager: Any, alice: Any, upload: Any, run: Any
+def test_an_unknown_owner_falls_back_to_the_default_owner_with_a_warning(
+    manager: Any, alice: Any, bob: Any, upload: Any, run: Any
 ) -> None:
     job = upload(
         manager,
@@ -205,11 +207,54 @@ def test_owner_named_in_the_file_and_an_unknown_owner(
         manager, job, {"Name": "full_name", "Email": "emails", "Contact owner": "owner_email"}
     )
 
+    job = run(manager, job, defaults={"owner": bob.email})
+
+    assert (job.created, job.invalid) == (2, 0)
+    assert Contact.objects.get(email="owned@example.com").owner == alice
+    assert Contact.objects.get(email="orphan@example.com").owner == bob
+    warned = job.rows.get(contact__email="orphan@example.com")
+    assert warned.outcome == RowOutcome.CREATED
+    assert warned.reason == (
+        "Owner: no active user with the email nobody@example.com; given to the default owner."
+    )
+    assert job.rows.get(contact__email="owned@example.com").reason == ""
+    assert services.import_report(job)["owner_fallbacks"] == 1
+    assert not job.rejected_path
+
+
+def test_an_unknown_owner_without_a_default_goes_to_the_importer(
+    manager: Any, upload: Any, run: Any
+) -> None:
+    job = upload(manager, [["Name", "Owner"], ["Orphan", "gone@example.com"]])
+    services.set_mapping(manager, job, {"Name": "full_name", "Owner": "owner_email"})
+
     job = run(manager, job)
 
-    assert Contact.objects.get(email="owned@example.com").owner == alice
-    invalid = job.rows.get(outcome=RowOutcome.INVALID)
-    assert invalid.reason == "owner: No active user with the email nobody@example.com."
+    assert Contact.objects.get(full_name="Orphan").owner == manager
+    assert services.import_report(job)["owner_fallbacks"] == 1
+
+
+def test_the_rejected_rows_file_is_written_by_the_export_writer(
+    manager: Any, upload: Any, run: Any
+) -> None:
+    job = upload(
+        manager,
+        [
+            ["Name", "Email", "@Note"],
+            ["Bad", "not-an-email", "two\nlines"],
+            ["Worse", "-also bad", "=1+1"],
+        ],
+    )
+
+    job = run(manager, job)
+
+    raw = Path(job.rejected_path).read_bytes().decode("utf-8")
+    assert raw.count("\r\n") == 3  # the exports' line ending; the quoted newline stays inside
+    rows = list(csv.reader(io.StringIO(raw, newline="")))
+    assert rows[0] == ["Name", "Email", "'@Note", "reason"]
+    assert rows[1][:3] == ["Bad", "not-an-email", "two\nlines"]
+    assert rows[2][:3] == ["Worse", "'-also bad", "'=1+1"]
+    assert rows[2][3].startswith("emails.0.email:")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from peoplebase.core.models import BackgroundJob
+
 
 class BulkAction(models.TextChoices):
     ADD_TAGS = "add_tags", "Add tags"
@@ -25,10 +27,7 @@ class BulkJobStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-FINISHED_STATUSES = (BulkJobStatus.DONE, BulkJobStatus.FAILED, BulkJobStatus.CANCELLED)
-
-
-class BulkJob(models.Model):
+class BulkJob(BackgroundJob):
     """Selection is either explicit `contact_ids` or `q` + `filters` ("all N matching")."""
 
     actor = models.ForeignKey(
@@ -50,22 +49,11 @@ class BulkJob(models.Model):
     skip_reasons = models.JSONField(default=dict, blank=True)
     # Resuming starts after this contact id: batches run in id order.
     last_contact_id = models.BigIntegerField(default=0)
-    error = models.TextField(blank=True)
     result_file = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} #{self.pk}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in FINISHED_STATUSES
-
-    @property
-    def percent(self) -> int:
-        return 100 if not self.total else min(100, self.processed * 100 // self.total)

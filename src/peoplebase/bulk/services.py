@@ -6,7 +6,6 @@ validation, audit entries and the search index behave exactly as for a single ed
 
 from __future__ import annotations
 
-import csv
 import logging
 import secrets
 from collections.abc import Callable
@@ -41,7 +40,6 @@ from peoplebase.exports.formats import (
     available_columns,
     choose_columns,
     csv_chunks,
-    csv_rows,
     load_children,
 )
 from peoplebase.exports.formats import neutralise_cell as neutralise_cell  # used by callers
@@ -358,7 +356,6 @@ def _export_batch(job: BulkJob, batch: list[Contact]) -> None:
     ids = [contact.pk for contact in batch]
     rows = load_children(list(contacts.contact_queryset().filter(pk__in=ids).order_by("pk")))
     with Path(job.result_file).open("a", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
-        for row in csv_rows(rows, columns):
-            writer.writerow(row)
+        for chunk in csv_chunks(rows, columns, header=False):
+            handle.write(chunk)
             job.changed += 1

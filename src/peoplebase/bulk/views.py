@@ -19,9 +19,9 @@ from peoplebase.bulk.services import (
     get_bulk_job,
     start_bulk_job,
 )
-from peoplebase.contacts.views.common import is_htmx, safe_next
+from peoplebase.contacts.views.common import safe_next
 from peoplebase.core.errors import Conflict, ValidationFailed
-from peoplebase.web.views_helpers import domain_errors
+from peoplebase.web.views_helpers import domain_errors, job_page
 
 FILTER_PREFIX = "filter."
 
@@ -94,10 +94,8 @@ def _confirm_delete(request: HttpRequest, back: str) -> HttpResponse:
 def bulk_job(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_bulk_job(request.user, job_id)
     context = {"title": f"Bulk action: {job.get_action_display()}", "job": job}
-    if is_htmx(request):
-        return render(request, "bulk/_progress.html", context)
     context["sync_limit"] = SYNC_LIMIT
-    return render(request, "bulk/job_detail.html", context)
+    return job_page(request, "bulk/job_detail.html", "bulk/_progress.html", context)
 
 
 @require_POST

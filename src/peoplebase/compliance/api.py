@@ -9,12 +9,12 @@ from ninja import Router, Status
 
 from peoplebase.api.common import BODY_PROBLEMS, RecordId, problems
 from peoplebase.compliance import services
-from peoplebase.compliance.models import ErasureLog, SuppressionEntry
+from peoplebase.compliance.models import ErasureJob, ErasureLog, SuppressionEntry
 from peoplebase.compliance.schemas import (
     EmailIn,
     ErasureIn,
+    ErasureJobOut,
     ErasureListOut,
-    ErasureOut,
     LiftIn,
     SuppressionCheckOut,
     SuppressionListOut,
@@ -41,17 +41,31 @@ def export_contact_data(request: HttpRequest, contact_id: RecordId) -> dict[str,
 
 @router.post(
     "/contacts/{contact_id}/erase",
-    response={200: ErasureOut, **problems(403, 404, 409, *BODY_PROBLEMS)},
+    response={202: ErasureJobOut, **problems(403, 404, 409, *BODY_PROBLEMS)},
     summary="Erase a person's data (right to erasure)",
 )
-def erase_contact_data(request: HttpRequest, contact_id: RecordId, payload: ErasureIn) -> Any:
-    """Delete the contact and scrub their email addresses and phone numbers from every table
-    and from files kept under the data directory. 409 when another contact carries the same
-    address. With `suppress`, the addresses are blocked from coming back. Cannot be undone."""
+def erase_contact_data(request: HttpRequest, contact_id: RecordId, payload: ErasureIn) -> Status:
+    """Queue the erasure: delete the contact and scrub their email addresses and phone numbers
+    from every table and from files kept under the data directory. Refusals come at once: 409
+    when another contact carries the same address, 422 for a missing reason. The answer (202)
+    is the job; poll `GET /gdpr/erasure-jobs/{id}` until `status` is `done`, when `erasure`
+    holds the log entry. With `suppress`, the addresses are blocked from coming back. Cannot
+    be undone."""
     contact = services.get_contact_for_request(request.auth, contact_id)
-    return services.erase_contact(
+    job = services.request_erasure(
         request.auth, contact, reason=payload.reason, suppress=payload.suppress
     )
+    return Status(202, job)
+
+
+@router.get(
+    "/erasure-jobs/{job_id}",
+    response={200: ErasureJobOut, **problems(403, 404)},
+    summary="Follow an erasure",
+)
+def get_erasure_job(request: HttpRequest, job_id: RecordId) -> ErasureJob:
+    """An erasure's progress: steps done of all, the current stage, and the log once done."""
+    return services.get_erasure_job(request.auth, job_id)
 
 
 @router.get("/erasures", response={200: ErasureListOut, **problems(403)}, summary="List erasures")

@@ -12,6 +12,10 @@ The walk has four layers, each catching what the one before cannot know about:
 4. files kept under the data directory (`exports/`, `imports/`): records naming the person are
    dropped, other text is redacted, unreadable files that contain them are deleted.
 
+The work is a list of steps (`erasure_steps`): one per relation, the contact's delete, one
+per swept model. `erase_contact` runs them all in one transaction; a background `ErasureJob`
+(`compliance/jobs.py`) runs the same steps one transaction each, recording its progress.
+
 The `ErasureLog` row says who erased which contact id, when and why, and how many rows of each
 model were touched; it never holds an erased value.
 """
@@ -21,9 +25,10 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.apps import apps
@@ -37,7 +42,7 @@ from peoplebase.compliance import files
 from peoplebase.compliance.models import ErasureLog, SuppressionEntry, SuppressionSource
 from peoplebase.compliance.suppression import email_hash
 from peoplebase.contacts.models import Contact, ContactEmail, ContactPhone
-from peoplebase.contacts.relations import contact_relations
+from peoplebase.contacts.relations import ContactRelation, contact_relations
 from peoplebase.core.errors import Conflict, NotFound, ValidationFailed
 from peoplebase.core.generic import GENERIC_REFERENCES
 from peoplebase.core.permissions import ensure_can_handle_personal_data
@@ -49,7 +54,10 @@ REASON_MAX = 500
 # Shorter values are too common to scrub from free text without destroying other data.
 MIN_NEEDLE = 5
 # Staff accounts are not data subjects of the CRM: erasing one is a different operation.
-SWEEP_SKIP = frozenset({"users.User", "contenttypes.ContentType", "sessions.Session"})
+# A running erasure job holds the identifiers it works with until it ends (then blanks them).
+SWEEP_SKIP = frozenset(
+    {"users.User", "contenttypes.ContentType", "sessions.Session", "compliance.ErasureJob"}
+)
 TEXT_FIELDS = (models.CharField, models.TextField)
 
 
@@ -74,6 +82,38 @@ class Identifiers:
     def all_values(self) -> list[str]:
         return _longest_first(self.emails | self.phones | self.names)
 
+    @property
+    def full_names(self) -> list[str]:
+        """Names of two words or more: specific enough to redact where the person is quoted."""
+        return _longest_first(n for n in self.names if " " in n)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "emails": sorted(self.emails),
+            "phones": sorted(self.phones),
+            "names": sorted(self.names),
+            "name_parts": sorted(self.name_parts),
+            "shared_phones": self.shared_phones,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Identifiers:
+        return cls(
+            emails=set(data.get("emails") or []),
+            phones=set(data.get("phones") or []),
+            names=set(data.get("names") or []),
+            name_parts=set(data.get("name_parts") or []),
+            shared_phones=int(data.get("shared_phones") or 0),
+        )
+
+
+@dataclass(frozen=True)
+class ErasureStep:
+    """One unit of an erasure: `run(counts)` changes rows and adds to the counts."""
+
+    label: str
+    run: Callable[[Counter[str]], None]
+
 
 def _longest_first(values: Iterable[str]) -> list[str]:
     return sorted({v for v in values if len(v) >= MIN_NEEDLE}, key=lambda v: (-len(v), v))
@@ -85,42 +125,92 @@ def _longest_first(values: Iterable[str]) -> list[str]:
 def erase_contact(
     actor: User | None, contact: Contact, *, reason: str, suppress: bool
 ) -> ErasureLog:
-    """Erase `contact` and every trace of their email addresses and phone numbers."""
+    """Erase `contact` and every trace of their email addresses and phone numbers, at once.
+
+    One transaction for the database work; the web and the API queue an `ErasureJob` instead
+    (`compliance/jobs.py`), which runs the same steps with progress."""
     ensure_can_handle_personal_data(actor)
-    reason = _clean_reason(reason)
+    reason = clean_reason(reason)
     started = time.perf_counter()
+    counts: Counter[str] = Counter()
     with transaction.atomic():
-        locked = Contact.objects.select_for_update().filter(pk=contact.pk).first()
-        if locked is None:
-            raise NotFound(f"Contact {contact.pk} no longer exists (erased or deleted meanwhile).")
-        contact, contact_id = locked, locked.pk  # delete() forgets the pk
+        contact = _lock(contact.pk)
         ids = collect_identifiers(contact)
         _ensure_erasable(contact, ids)
-        counts: Counter[str] = Counter()
-        with _secure_delete():
-            _scrub_surviving_relations(contact, ids, counts)
-            unindex_contacts([contact.pk])
-            _purge_search_leftovers()
-            counts.update(_delete_contact(contact))
-            counts.update(sweep_values(ids.contact_values))
-        log = ErasureLog.objects.create(
-            actor=actor if getattr(actor, "pk", None) else None,
-            actor_label=getattr(actor, "email", "") or "",
-            contact_id=contact_id,
-            reason=scrub_text(reason, ids.all_values),
+        with secure_delete():
+            for step in erasure_steps(contact.pk, ids):
+                step.run(counts)
+        log = write_log(actor, contact.pk, reason, ids, suppress=suppress)
+    return finish_erasure(log, ids, counts, seconds=time.perf_counter() - started)
+
+
+def prepare_erasure(actor: User | None, contact: Contact, reason: str) -> Identifiers:
+    """Check everything that would refuse the erasure, before anything changes."""
+    ensure_can_handle_personal_data(actor)
+    clean_reason(reason)
+    contact = _lock(contact.pk)
+    ids = collect_identifiers(contact)
+    _ensure_erasable(contact, ids)
+    return ids
+
+
+def _lock(contact_id: int) -> Contact:
+    locked = Contact.objects.select_for_update().filter(pk=contact_id).first()
+    if locked is None:
+        raise NotFound(f"Contact {contact_id} no longer exists (erased or deleted meanwhile).")
+    return locked
+
+
+def erasure_steps(contact_id: int, ids: Identifiers) -> list[ErasureStep]:
+    """Every step, always in the same order, so a job can resume after the last one done."""
+    steps = [
+        ErasureStep(
+            f"Field history and records of {relation.model._meta.verbose_name_plural}",
+            partial(_scrub_relation, relation, contact_id, ids),
         )
-        log.suppressed = _suppress(actor, log, ids.emails) if suppress else 0
-    # Files change only once the database work is committed: a failed erasure leaves both.
+        for relation in contact_relations()
+        if _outlives_contact(relation)
+    ]
+    steps.append(ErasureStep("The contact and its timeline", partial(_delete_step, contact_id)))
+    steps += [
+        ErasureStep(
+            f"Searching {model._meta.verbose_name_plural}", partial(_sweep_step, model, ids)
+        )
+        for model in sweepable_models()
+    ]
+    return steps
+
+
+def write_log(
+    actor: User | None, contact_id: int, reason: str, ids: Identifiers, *, suppress: bool
+) -> ErasureLog:
+    """The erasure log entry (the reason scrubbed of the person) and the suppressions."""
+    log = ErasureLog.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=getattr(actor, "email", "") or "",
+        contact_id=contact_id,
+        reason=scrub_text(reason, ids.all_values),
+    )
+    log.suppressed = _suppress(actor, log, ids.emails) if suppress else 0
+    log.save(update_fields=["suppressed"])
+    return log
+
+
+def finish_erasure(
+    log: ErasureLog, ids: Identifiers, counts: Counter[str], *, seconds: float
+) -> ErasureLog:
+    """Scrub the files (only once the database work is committed: a failed erasure leaves
+    both) and store the counts."""
     counts.update(files.scrub_data_files(ids.contact_values, _file_names(ids)))
     if ids.shared_phones:
         counts["kept.phones_shared_with_other_contacts"] = ids.shared_phones
     log.counts = {k: v for k, v in sorted(counts.items()) if v}
-    log.seconds = round(time.perf_counter() - started, 3)
-    log.save(update_fields=["counts", "seconds", "suppressed"])
+    log.seconds = round(seconds, 3)
+    log.save(update_fields=["counts", "seconds"])
     return log
 
 
-def _clean_reason(reason: Any) -> str:
+def clean_reason(reason: Any) -> str:
     text = str(reason or "").strip()
     if not text:
         raise ValidationFailed.single("reason", "Say why the data is erased (e.g. the request).")
@@ -210,24 +300,48 @@ def _ensure_erasable(contact: Contact, ids: Identifiers) -> None:
 # --- layer 1: relations -----------------------------------------------------------------------
 
 
-def _scrub_surviving_relations(contact: Contact, ids: Identifiers, counts: Counter[str]) -> None:
+def _outlives_contact(relation: ContactRelation) -> bool:
+    """Generic references, and foreign keys that do not cascade (another contact excepted:
+    a job change is only unlinked by the delete)."""
+    if relation.kind == "generic":
+        return True
+    return (
+        relation.kind in ("fk", "o2o")
+        and relation.model is not Contact
+        and _survives_delete(relation.model, relation.field_name)
+    )
+
+
+def _scrub_relation(
+    relation: ContactRelation, contact_id: int, ids: Identifiers, counts: Counter[str]
+) -> None:
     """Rows that outlive the contact lose the person's values; cascading rows go with it."""
-    content_type = ContentType.objects.get_for_model(Contact)
-    for relation in contact_relations():
-        model = relation.model
-        manager = model._base_manager
-        if relation.kind == "generic":
-            rows = manager.filter(content_type=content_type, **{relation.field_name: contact.pk})
-            counts[model._meta.label] += _redact_rows(rows, ids.all_values, whole_json=True)
-        elif relation.kind in ("fk", "o2o") and _survives_delete(model, relation.field_name):
-            if model is Contact:
-                continue  # another record (a job change): the delete only unlinks it
-            rows = manager.filter(**{relation.field_name: contact})
-            counts[model._meta.label] += _redact_rows(
-                rows, ids.all_values, whole_json=False, exact=ids.name_parts
-            )
-            # Their own field history repeated the person's details (a lead's "created" entry).
-            _redact_history_of(model, list(rows.values_list("pk", flat=True)), ids, counts)
+    model = relation.model
+    manager = model._base_manager
+    if relation.kind == "generic":
+        content_type = ContentType.objects.get_for_model(Contact)
+        rows = manager.filter(content_type=content_type, **{relation.field_name: contact_id})
+        counts[model._meta.label] += _redact_rows(rows, ids.all_values, whole_json=True)
+        return
+    rows = manager.filter(**{relation.field_name: contact_id})
+    counts[model._meta.label] += _redact_rows(
+        rows, ids.all_values, whole_json=False, exact=ids.name_parts
+    )
+    # Their own field history repeated the person's details (a lead's "created" entry).
+    _redact_history_of(model, list(rows.values_list("pk", flat=True)), ids, counts)
+
+
+def _delete_step(contact_id: int, counts: Counter[str]) -> None:
+    """Unindex and delete the contact (its cascading rows with it), if it is still there."""
+    contact = Contact.objects.select_for_update().filter(pk=contact_id).first()
+    unindex_contacts([contact_id])
+    _purge_search_leftovers()
+    if contact is not None:
+        counts.update(_delete_contact(contact))
+
+
+def _sweep_step(model: type[models.Model], ids: Identifiers, counts: Counter[str]) -> None:
+    counts.update(sweep_model(model, ids.contact_values, ids.full_names, ids.name_parts))
 
 
 def _redact_history_of(
@@ -256,30 +370,55 @@ def _redact_rows(
     whole_json: bool,
     exact: set[str] = frozenset(),  # type: ignore[assignment]
     changed_pks: list[Any] | None = None,
+    quoted: tuple[list[str], set[str]] | None = None,
 ) -> int:
     """Scrub text fields of `rows`; `whole_json` blanks every JSON value (field history);
-    a text field whose whole value is one of `exact` is blanked too."""
+    a text field whose whole value is one of `exact` is blanked too.
+
+    `quoted` = (full names, name parts): in a row that quoted one of `values`, the person's
+    full name is redacted from its text as well, and JSON strings (an import row's cells)
+    that are exactly a first or last name are blanked: the quote proves the row is theirs."""
     model = rows.model
     text_fields = _text_fields(model)
     json_fields = [f for f in model._meta.concrete_fields if isinstance(f, models.JSONField)]
     changed = 0
     for row in rows.iterator(chunk_size=500):
-        updates: dict[str, Any] = {}
-        for f in text_fields:
-            value = getattr(row, f.attname)
-            if exact and isinstance(value, str) and value.strip().lower() in exact:
-                updates[f.attname] = REDACTED
-                continue
-            _maybe_update(updates, f, value, scrub_text, values)
-        for f in json_fields:
-            scrub = redact_json_values if whole_json else scrub_json
-            _maybe_update(updates, f, getattr(row, f.attname), scrub, values)
+        updates = _row_updates(row, text_fields, json_fields, values, whole_json, exact)
+        if updates and quoted is not None:
+            names, parts = quoted
+            more = _longest_first([*values, *names])
+            updates = _row_updates(row, text_fields, json_fields, more, whole_json, exact, parts)
         if updates:
             _save_updates(model, row.pk, updates)
             changed += 1
             if changed_pks is not None:
                 changed_pks.append(row.pk)
     return changed
+
+
+def _row_updates(
+    row: models.Model,
+    text_fields: list[Any],
+    json_fields: list[Any],
+    values: list[str],
+    whole_json: bool,
+    exact: set[str],
+    json_exact: set[str] = frozenset(),  # type: ignore[assignment]
+) -> dict[str, Any]:
+    updates: dict[str, Any] = {}
+    for f in text_fields:
+        value = getattr(row, f.attname)
+        if exact and isinstance(value, str) and value.strip().lower() in exact:
+            updates[f.attname] = REDACTED
+            continue
+        _maybe_update(updates, f, value, scrub_text, values)
+    for f in json_fields:
+        if whole_json:
+            scrub: Any = redact_json_values
+        else:
+            scrub = partial(scrub_json, exact=json_exact)
+        _maybe_update(updates, f, getattr(row, f.attname), scrub, values)
+    return updates
 
 
 def _maybe_update(updates: dict[str, Any], f: Any, value: Any, scrub: Any, values: list) -> None:
@@ -326,7 +465,7 @@ def _purge_search_leftovers() -> None:
 
 
 @contextmanager
-def _secure_delete() -> Iterator[None]:
+def secure_delete() -> Iterator[None]:
     """On SQLite, overwrite deleted content with zeros so it does not linger in free pages."""
     sqlite = connection.vendor == "sqlite"
     if sqlite:
@@ -386,23 +525,39 @@ def _json_escaped(value: str) -> str:
     return value.encode("ascii", "backslashreplace").decode().replace("\\x", "\\u00")
 
 
-def sweep_values(values: list[str]) -> Counter[str]:
+def sweep_values(
+    values: list[str],
+    names: list[str] = (),  # type: ignore[assignment]
+    name_parts: set[str] = frozenset(),  # type: ignore[assignment]
+) -> Counter[str]:
     """Scrub `values` from every text and JSON column of every model; rows changed per model."""
     counts: Counter[str] = Counter()
-    if not values:
-        return counts
     for model in sweepable_models():
-        query = value_query(model, values)
-        if query is None:
-            continue
-        rows = model._base_manager.filter(query).order_by()
-        pks: list[Any] = []
-        changed = _redact_rows(rows, values, whole_json=False, changed_pks=pks)
-        if changed:
-            counts[f"sweep.{model._meta.label}"] += changed
-        if model is Contact and pks:
-            # Another contact quoted the values (a custom field): its search row must follow.
-            index_contacts(pks)
+        counts.update(sweep_model(model, values, names, name_parts))
+    return counts
+
+
+def sweep_model(
+    model: type[models.Model],
+    values: list[str],
+    names: list[str] = (),  # type: ignore[assignment]
+    name_parts: set[str] = frozenset(),  # type: ignore[assignment]
+) -> Counter[str]:
+    """Scrub `values` from one model's text and JSON columns; where a row quoted them, the
+    person's name goes too (another contact's own record excepted: its name is theirs)."""
+    counts: Counter[str] = Counter()
+    query = value_query(model, values) if values else None
+    if query is None:
+        return counts
+    rows = model._base_manager.filter(query).order_by()
+    pks: list[Any] = []
+    quoted = None if model is Contact or not names else (list(names), set(name_parts))
+    changed = _redact_rows(rows, values, whole_json=False, changed_pks=pks, quoted=quoted)
+    if changed:
+        counts[f"sweep.{model._meta.label}"] += changed
+    if model is Contact and pks:
+        # Another contact quoted the values (a custom field): its search row must follow.
+        index_contacts(pks)
     return counts
 
 
@@ -422,14 +577,21 @@ def scrub_text(text: str, values: list[str]) -> str:
     return pattern.sub(REDACTED, text)
 
 
-def scrub_json(value: Any, values: list[str]) -> Any:
-    """Replace `values` inside every string of a JSON value, keys included."""
+def scrub_json(
+    value: Any,
+    values: list[str],
+    exact: set[str] = frozenset(),  # type: ignore[assignment]
+) -> Any:
+    """Replace `values` inside every string of a JSON value, keys included; a string that is
+    exactly one of `exact` is replaced whole."""
     if isinstance(value, str):
+        if exact and value.strip().lower() in exact:
+            return REDACTED
         return scrub_text(value, values)
     if isinstance(value, list):
-        return [scrub_json(v, values) for v in value]
+        return [scrub_json(v, values, exact) for v in value]
     if isinstance(value, dict):
-        return {scrub_text(str(k), values): scrub_json(v, values) for k, v in value.items()}
+        return {scrub_text(str(k), values): scrub_json(v, values, exact) for k, v in value.items()}
     return value
 
 

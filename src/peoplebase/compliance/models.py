@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from peoplebase.core.models import BackgroundJob
+
 
 class ErasureLog(models.Model):
     """One erasure: who erased which contact id, when, why, and how many rows of each model."""
@@ -103,3 +105,46 @@ class SuppressionEntry(models.Model):
     @property
     def is_active(self) -> bool:
         return self.lifted_at is None
+
+
+class ErasureJobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ErasureJob(BackgroundJob):
+    """An erasure run by the background worker, step by step, so no request waits for it.
+
+    While it runs, `reason` and `identifiers` hold what it works with (the sweep leaves this
+    model alone); both are blanked when it ends, so a finished job keeps no personal data.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=254, blank=True)
+    contact_id = models.BigIntegerField()
+    reason = models.CharField(max_length=500, blank=True)
+    suppress = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=10, choices=ErasureJobStatus.choices, default=ErasureJobStatus.QUEUED
+    )
+    stage = models.CharField(max_length=200, blank=True)
+    steps_total = models.PositiveIntegerField(default=0)
+    steps_done = models.PositiveIntegerField(default=0)
+    identifiers = models.JSONField(default=dict, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    log = models.OneToOneField(
+        ErasureLog, null=True, blank=True, on_delete=models.SET_NULL, related_name="job"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+
+    progress_fields = ("steps_done", "steps_total")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Erasure job #{self.pk} (contact #{self.contact_id})"

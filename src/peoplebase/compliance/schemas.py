@@ -65,3 +65,19 @@ class SuppressionListOut(Schema):
 class SuppressionCheckOut(Schema):
     email: str
     suppressed: bool
+
+
+class ErasureJobOut(Schema):
+    """A queued or running erasure: its progress; `erasure` is the log entry once done."""
+
+    id: int
+    contact_id: int
+    status: str
+    stage: str
+    steps_done: int
+    steps_total: int
+    percent: int
+    error: str
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    erasure: ErasureOut | None = Field(None, alias="log")

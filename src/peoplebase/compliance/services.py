@@ -1,7 +1,8 @@
 """Personal-data requests: who may make them, the suppression list, and the logs.
 
 The two big operations live in their own modules, `access.build_access_document` and
-`erasure.erase_contact`; both are re-exported here so surfaces import one place.
+`erasure.erase_contact` (with its background form in `jobs`); they are re-exported here so
+surfaces import one place.
 """
 
 from __future__ import annotations
@@ -13,6 +14,12 @@ from django.utils import timezone
 
 from peoplebase.compliance.access import build_access_document
 from peoplebase.compliance.erasure import erase_contact
+from peoplebase.compliance.jobs import (
+    get_erasure_job,
+    request_erasure,
+    resume_erasure,
+    unfinished_erasure_jobs,
+)
 from peoplebase.compliance.models import ErasureLog, SuppressionEntry, SuppressionSource
 from peoplebase.compliance.suppression import email_hash, is_suppressed, suppressed_emails
 from peoplebase.contacts.models import Contact
@@ -30,13 +37,17 @@ __all__ = [
     "build_access_document",
     "erase_contact",
     "get_contact_for_request",
+    "get_erasure_job",
     "is_suppressed",
     "lift_suppression",
     "list_erasures",
     "list_suppressions",
+    "request_erasure",
+    "resume_erasure",
     "set_data_protection_officer",
     "suppress_email",
     "suppressed_emails",
+    "unfinished_erasure_jobs",
 ]
 
 

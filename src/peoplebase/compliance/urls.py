@@ -8,6 +8,12 @@ urlpatterns = [
     path("contacts/<int:contact_id>/export-data/", views.contact_export, name="contact_export"),
     path("contacts/<int:contact_id>/erase/", views.contact_erase, name="contact_erase"),
     path("settings/compliance/", views.compliance_settings, name="settings"),
+    path("settings/compliance/erasures/<int:job_id>/", views.erasure_job, name="erasure_job"),
+    path(
+        "settings/compliance/erasures/<int:job_id>/resume/",
+        views.erasure_job_resume,
+        name="erasure_job_resume",
+    ),
     path("settings/compliance/suppressions/", views.suppression_add, name="suppression_add"),
     path(
         "settings/compliance/suppressions/lift/",

@@ -17,7 +17,7 @@ from peoplebase.compliance.forms import EmailForm, ErasureForm, LiftForm
 from peoplebase.core import permissions
 from peoplebase.core.errors import Conflict, NotFound, ValidationFailed
 from peoplebase.users.models import Role, User
-from peoplebase.web.views_helpers import domain_errors, errors_to_form, posted_data
+from peoplebase.web.views_helpers import domain_errors, errors_to_form, job_page, posted_data
 
 
 @login_required
@@ -43,7 +43,8 @@ def contact_erase(request: HttpRequest, contact_id: int) -> HttpResponse:
     form = ErasureForm(posted_data(request), contact=contact)
     if form.is_bound and form.is_valid():
         try:
-            log = services.erase_contact(
+            # Queued for the worker: a long history or a large workspace must not time out.
+            job = services.request_erasure(
                 request.user,
                 contact,
                 reason=form.cleaned_data["reason"],
@@ -54,10 +55,7 @@ def contact_erase(request: HttpRequest, contact_id: int) -> HttpResponse:
         except Conflict as error:
             form.add_error(None, error.message)
         else:
-            messages.success(
-                request, f"Erased contact #{log.contact_id}; the log keeps no personal data."
-            )
-            return redirect("compliance:settings")
+            return redirect("compliance:erasure_job", job_id=job.pk)
     return render(
         request,
         "compliance/contact_erase.html",
@@ -84,6 +82,7 @@ def _settings_page(
     context = {
         "settings_section": "compliance",
         "erasures": erasures,
+        "erasure_jobs": services.unfinished_erasure_jobs(request.user),
         "suppressions": services.list_suppressions(request.user),
         "suppress_form": suppress_form or EmailForm(prefix="suppress"),
         "lift_form": lift_form or LiftForm(prefix="lift"),
@@ -147,3 +146,23 @@ def officer_set(request: HttpRequest, user_id: int) -> HttpResponse:
         verb = "may now" if enabled else "may no longer"
         messages.success(request, f"{user} {verb} handle access and erasure requests.")
     return redirect("compliance:settings")
+
+
+@login_required
+@never_cache
+@domain_errors
+@require_GET
+def erasure_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    """An erasure's progress (htmx polls the card) and, once done, its outcome."""
+    job = services.get_erasure_job(request.user, job_id)
+    return job_page(
+        request, "compliance/erasure_job.html", "compliance/_erasure_progress.html", {"job": job}
+    )
+
+
+@login_required
+@domain_errors
+@require_POST
+def erasure_job_resume(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = services.resume_erasure(request.user, services.get_erasure_job(request.user, job_id))
+    return redirect("compliance:erasure_job", job_id=job.pk)

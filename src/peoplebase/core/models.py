@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 
@@ -63,3 +65,36 @@ class VersionedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+# Statuses after which a background job no longer moves (not every job uses each of them).
+FINISHED_JOB_STATUSES = frozenset({"done", "failed", "cancelled", "expired"})
+
+
+class BackgroundJob(models.Model):
+    """What every background job row shares (imports, bulk actions, exports, duplicate scans,
+    erasures): when it was made and ended, why it failed, and its progress for the bar.
+
+    Subclasses keep their own `status` (their choices differ) and name their progress counters
+    in `progress_fields` (done, total)."""
+
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    progress_fields: ClassVar[tuple[str, str]] = ("processed", "total")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_finished(self) -> bool:
+        return getattr(self, "status", "") in FINISHED_JOB_STATUSES
+
+    @property
+    def percent(self) -> int:
+        done_field, total_field = self.progress_fields
+        done, total = getattr(self, done_field), getattr(self, total_field)
+        if not total:
+            return 100 if self.is_finished else 0
+        return min(100, done * 100 // total)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from peoplebase.core.models import BackgroundJob
 from peoplebase.duplicates.engine.scoring import DEFAULT_THRESHOLDS, LIKELY, POSSIBLE
 
 
@@ -33,7 +34,7 @@ class ScanStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class DuplicateScan(models.Model):
+class DuplicateScan(BackgroundJob):
     """One run of the matcher over the workspace or a saved view."""
 
     actor = models.ForeignKey(
@@ -55,24 +56,13 @@ class DuplicateScan(models.Model):
     suggestions = models.PositiveIntegerField(default=0)
     # Contacts updated after this moment are re-checked by the next scan.
     watermark = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"Duplicate scan #{self.pk}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (ScanStatus.DONE, ScanStatus.FAILED)
-
-    @property
-    def percent(self) -> int:
-        return 100 if not self.total else min(100, self.processed * 100 // self.total)
 
 
 class Band(models.TextChoices):

@@ -207,23 +207,31 @@ def choose_columns(
     return [available[key] for key in dict.fromkeys(wanted)]
 
 
-def csv_chunks(
-    contacts: Iterable[Contact], columns: list[ExportColumn], *, bom: bool = False
+def table_chunks(
+    header: Iterable[Any] | None, rows: Iterable[Iterable[Any]], *, bom: bool = False
 ) -> Iterator[str]:
-    """The CSV as text chunks (header first, then one chunk per contact) for streaming."""
+    """Any table as CSV text chunks: the header (unless None, for appending) then one chunk a
+    row, every cell neutralised. The one CSV writer: exports, bulk jobs, rejected import rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([column.key for column in columns])
-    yield (BOM if bom else "") + _drain(buffer)
-    for contact in contacts:
-        writer.writerow([neutralise_cell(column.value(contact)) for column in columns])
+    if header is not None:
+        writer.writerow([neutralise_cell(cell) for cell in header])
+        yield (BOM if bom else "") + _drain(buffer)
+    for row in rows:
+        writer.writerow([neutralise_cell(cell) for cell in row])
         yield _drain(buffer)
 
 
-def csv_rows(contacts: Iterable[Contact], columns: list[ExportColumn]) -> Iterator[list[str]]:
-    """Neutralised CSV rows without the header, for writers that append to a file."""
-    for contact in contacts:
-        yield [neutralise_cell(column.value(contact)) for column in columns]
+def csv_chunks(
+    contacts: Iterable[Contact],
+    columns: list[ExportColumn],
+    *,
+    bom: bool = False,
+    header: bool = True,
+) -> Iterator[str]:
+    """The contacts as CSV chunks (header first unless told not to) for streaming."""
+    rows = ([column.value(contact) for column in columns] for contact in contacts)
+    return table_chunks([c.key for c in columns] if header else None, rows, bom=bom)
 
 
 def _drain(buffer: io.StringIO) -> str:

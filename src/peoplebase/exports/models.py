@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from peoplebase.core.models import BackgroundJob
+
 
 class ExportStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
@@ -14,7 +16,7 @@ class ExportStatus(models.TextChoices):
     EXPIRED = "expired", "Expired"
 
 
-class ContactExport(models.Model):
+class ContactExport(BackgroundJob):
     """One export written to a file under `<data dir>/exports/`; deleted when it expires."""
 
     actor = models.ForeignKey(
@@ -31,24 +33,15 @@ class ContactExport(models.Model):
     total = models.PositiveIntegerField(default=0)
     row_count = models.PositiveIntegerField(default=0)
     file_path = models.CharField(max_length=500, blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
+
+    progress_fields = ("row_count", "total")
 
     class Meta:
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"Export #{self.pk} ({self.format})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (ExportStatus.DONE, ExportStatus.FAILED, ExportStatus.EXPIRED)
-
-    @property
-    def percent(self) -> int:
-        return 100 if not self.total else min(100, self.row_count * 100 // self.total)
 
     @property
     def filename(self) -> str:

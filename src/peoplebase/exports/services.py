@@ -206,6 +206,7 @@ def stream_limit() -> int:
 def start_export(actor: User, request: ExportRequest) -> ContactExport:
     """Record an export and queue it for the worker; it writes a file the actor downloads."""
     ensure_can_view(actor)
+    purge_expired_exports()  # each new export clears the old ones' files
     total = count_selected(actor, request)
     if not total:
         raise ValidationFailed.single("filters", "No contacts match; there is nothing to export.")
@@ -255,6 +256,7 @@ def run_export(export_id: int) -> str:
         export.expires_at = timezone.now() + dt.timedelta(days=settings.PEOPLEBASE_EXPORT_DAYS)
     export.finished_at = timezone.now()
     export.save(update_fields=["status", "error", "finished_at", "expires_at", "row_count"])
+    purge_expired_exports()  # the worker's turn to clear what expired meanwhile
     return export.status
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from peoplebase.core.models import BackgroundJob
+
 
 class DuplicatePolicy(models.TextChoices):
     SKIP = "skip", "Skip the row"
@@ -29,10 +31,7 @@ class RowOutcome(models.TextChoices):
     INVALID = "invalid", "Invalid"
 
 
-FINISHED_STATUSES = (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.CANCELLED)
-
-
-class ImportJob(models.Model):
+class ImportJob(BackgroundJob):
     """One uploaded file on its way into the contacts: its settings, progress and outcome."""
 
     actor = models.ForeignKey(
@@ -66,29 +65,18 @@ class ImportJob(models.Model):
     invalid = models.PositiveIntegerField(default=0)
     # Seconds spent per stage (read, clean, match, write, index), for the report and the bench.
     timings = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
     rejected_path = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     undone_at = models.DateTimeField(null=True, blank=True)
     undo_report = models.JSONField(default=dict, blank=True)
+
+    progress_fields = ("processed_rows", "total_rows")
 
     class Meta:
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"Import #{self.pk} ({self.file_name})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in FINISHED_STATUSES
-
-    @property
-    def percent(self) -> int:
-        if not self.total_rows:
-            return 100 if self.is_finished else 0
-        return min(100, self.processed_rows * 100 // self.total_rows)
 
 
 class ImportRow(models.Model):

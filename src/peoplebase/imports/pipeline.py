@@ -92,10 +92,17 @@ class PreparedRow:
     owner_id: int | None = None
     note: str = ""
     reason: str = ""
+    # Something the row was imported despite (an unknown owner): reported, not rejected.
+    warning: str = ""
     outcome: str = ""
     match_id: int | None = None
     changes: dict[str, Any] | None = None
     contact_id: int | None = None
+
+    @property
+    def report(self) -> str:
+        """The reason and any warning, as the report and the rejected-rows file show them."""
+        return " ".join(part for part in (self.reason, self.warning) if part)[:500]
 
     @property
     def emails(self) -> list[str]:
@@ -173,9 +180,14 @@ def describe_errors(errors: dict[str, list[str]]) -> str:
     return "; ".join(parts)[:500]
 
 
+OWNER_FALLBACK = "given to the default owner"
+UNKNOWN_OWNER_WARNING = "Owner: no active user with the email {email}; " + OWNER_FALLBACK + "."
+
+
 def resolve_owners(rows: list[PreparedRow], ctx: RowContext) -> None:
     """Owners named by email in the file, looked up once per address (in this process: the
-    cleaning process never touches the database)."""
+    cleaning process never touches the database). An address with no active user does not
+    cost the row its contact: it goes to the default owner and the report warns."""
     for row in rows:
         if not row.owner_email:
             row.owner_id = ctx.default_owner_id
@@ -185,9 +197,8 @@ def resolve_owners(rows: list[PreparedRow], ctx: RowContext) -> None:
             ctx.owners_by_email[row.owner_email] = user.pk if user else None
         row.owner_id = ctx.owners_by_email[row.owner_email]
         if row.owner_id is None:
-            problem = f"owner: No active user with the email {row.owner_email}."
-            row.reason = f"{row.reason}; {problem}"[:500] if row.reason else problem
-            row.outcome, row.clean = RowOutcome.INVALID, None
+            row.owner_id = ctx.default_owner_id
+            row.warning = UNKNOWN_OWNER_WARNING.format(email=row.owner_email)
 
 
 # The row context a forked cleaning process works with (set just before the fork).
@@ -397,7 +408,7 @@ class BatchWriter:
             "row_number": row.number,
             "outcome": row.outcome,
             "contact_id": row.contact_id,
-            "reason": row.reason[:500],
+            "reason": row.report,
             "cells": row.cells if rejected else None,
             "changes": row.changes,
         }

@@ -8,7 +8,6 @@ The web wizard, the API and `peoplebase import` call these same functions, in th
 
 from __future__ import annotations
 
-import csv
 import logging
 import os
 import re
@@ -50,6 +49,7 @@ from peoplebase.imports.models import (
 )
 from peoplebase.imports.pipeline import (
     BATCH_SIZE,
+    OWNER_FALLBACK,
     PARALLEL_MIN_ROWS,
     BatchWriter,
     PreparedRow,
@@ -470,7 +470,7 @@ def _preview_row(row: PreparedRow, ctx: RowContext) -> PreviewRow:
             "custom_fields": row.clean.custom_fields or {},
         }
         values = {k: v for k, v in values.items() if v not in ("", [], {})}
-    return PreviewRow(row.number, row.outcome, row.reason, values)
+    return PreviewRow(row.number, row.outcome, row.report, values)
 
 
 # --- step 6: run ----------------------------------------------------------------------------
@@ -635,15 +635,12 @@ def write_rejected_file(job: ImportJob) -> str:
     rejected = job.rows.filter(outcome=RowOutcome.INVALID).order_by("row_number")
     if not rejected.exists():
         return ""
-    from peoplebase.exports.formats import neutralise_cell
+    from peoplebase.exports.formats import table_chunks
 
     path = imports_dir() / f"rejected-{job.pk}-{secrets.token_hex(6)}.csv"
+    rows = ([*(row.cells or []), row.reason] for row in rejected.iterator(chunk_size=2_000))
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([neutralise_cell(h) for h in [*job.headers, "reason"]])
-        for row in rejected.iterator(chunk_size=2_000):
-            cells = list(row.cells or [])
-            writer.writerow([neutralise_cell(c) for c in [*cells, row.reason]])
+        handle.writelines(table_chunks([*job.headers, "reason"], rows))
     return str(path)
 
 
@@ -666,6 +663,7 @@ def import_report(job: ImportJob) -> dict[str, Any]:
         "updated": job.updated,
         "skipped": job.skipped,
         "invalid": job.invalid,
+        "owner_fallbacks": owner_fallbacks(job),
         "duplicate_policy": job.duplicate_policy,
         "mapping": {job.headers[int(i)]: t for i, t in job.mapping.items()},
         "rejected_file": job.rejected_path or None,
@@ -674,6 +672,12 @@ def import_report(job: ImportJob) -> dict[str, Any]:
         "undone_at": job.undone_at.isoformat() if job.undone_at else None,
         "undo_report": job.undo_report or None,
     }
+
+
+def owner_fallbacks(job: ImportJob) -> int:
+    """Rows imported for the default owner because the owner they named is not a user."""
+    taken = (RowOutcome.CREATED, RowOutcome.UPDATED)
+    return job.rows.filter(outcome__in=taken, reason__contains=OWNER_FALLBACK).count()
 
 
 def import_origin(contact: Contact) -> ImportRow | None:

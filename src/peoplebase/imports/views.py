@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import islice
 from typing import Any
 
@@ -19,7 +20,7 @@ from peoplebase.imports import services
 from peoplebase.imports.models import DuplicatePolicy, ImportJob, ImportStatus
 from peoplebase.imports.readers import UnreadableFile, open_table
 from peoplebase.users.models import User
-from peoplebase.web.views_helpers import domain_errors
+from peoplebase.web.views_helpers import domain_errors, job_page
 
 SAMPLE_ROWS = 3
 REPORT_ROWS = 200
@@ -174,43 +175,49 @@ def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
     if job.status == ImportStatus.DRAFT:
         return redirect("imports:map", job_id=job.pk)
     context: dict[str, Any] = {"title": f"Import #{job.pk}: {job.file_name}", "job": job}
-    if is_htmx(request):
-        return render(request, "imports/_progress.html", context)
-    if job.is_finished:
+    if job.is_finished and not is_htmx(request):
+        # Created rows are listed only when they carry a warning (an unknown owner).
         context["rows"] = [
             row
             for row in services.import_rows(request.user, job, limit=REPORT_ROWS)
-            if row.outcome != "created"
+            if row.outcome != "created" or row.reason
         ]
-    return render(request, "imports/import_job.html", context)
+        context["owner_fallbacks"] = services.owner_fallbacks(job)
+    return job_page(request, "imports/import_job.html", "imports/_progress.html", context)
 
 
 @require_POST
 @login_required
 @domain_errors
 def import_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = services.get_import(request.user, job_id)
-    try:
-        services.cancel_import(request.user, job)
-        messages.success(request, "Cancelled after the current batch; undo removes what it added.")
-    except Conflict as error:
-        messages.info(request, error.message)
-    return redirect("imports:job", job_id=job.pk)
+    def cancel(user: User, job: ImportJob) -> str:
+        services.cancel_import(user, job)
+        return "Cancelled after the current batch; undo removes what it added."
+
+    return _act_on_job(request, job_id, cancel)
 
 
 @require_POST
 @login_required
 @domain_errors
 def import_undo(request: HttpRequest, job_id: int) -> HttpResponse:
+    def undo(user: User, job: ImportJob) -> str:
+        report = services.undo_import(user, job).undo_report
+        return (
+            f"Undone: {report['deleted']} contacts deleted, {report['restored']} restored, "
+            f"{len(report['kept'])} left as they were."
+        )
+
+    return _act_on_job(request, job_id, undo)
+
+
+def _act_on_job(
+    request: HttpRequest, job_id: int, action: Callable[[User, ImportJob], str]
+) -> HttpResponse:
+    """Run a button's action on the job: its message on success, the refusal if refused."""
     job = services.get_import(request.user, job_id)
     try:
-        job = services.undo_import(request.user, job)
-        report = job.undo_report
-        messages.success(
-            request,
-            f"Undone: {report['deleted']} contacts deleted, {report['restored']} restored, "
-            f"{len(report['kept'])} left as they were.",
-        )
+        messages.success(request, action(request.user, job))
     except Conflict as error:
         messages.info(request, error.message)
     return redirect("imports:job", job_id=job.pk)

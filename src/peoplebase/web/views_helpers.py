@@ -67,6 +67,14 @@ def domain_errors(view: View) -> View:
     return wrapper
 
 
+def job_page(
+    request: HttpRequest, page: str, progress: str, context: dict[str, Any]
+) -> HttpResponse:
+    """A background job's page, or only its progress card when htmx polls for it."""
+    polled = bool(getattr(request, "htmx", False))
+    return render(request, progress if polled else page, context)
+
+
 def posted_data(request: HttpRequest) -> QueryDict | None:
     """The POST data to bind a form to, or None on GET (an unbound form)."""
     return request.POST if request.method == "POST" else None

@@ -6,10 +6,14 @@ import logging
 import os
 import socket
 import threading
+import time
 
 from django.db import connections
 from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS
 from django_tasks_db.management.commands.db_worker import Worker
+
+from peoplebase.core import housekeeping
+from peoplebase.core.housekeeping import run_housekeeping
 
 logger = logging.getLogger("peoplebase.worker")
 
@@ -58,8 +62,12 @@ class WorkerThread:
         )
 
     def _run(self) -> None:
+        next_housekeeping = 0.0
         try:
             while not self._stopping.is_set():
+                if time.monotonic() >= next_housekeeping:
+                    run_housekeeping()  # at start, then about every INTERVAL seconds
+                    next_housekeeping = time.monotonic() + housekeeping.INTERVAL
                 self._current = self._new_worker()
                 try:
                     self._current.run()

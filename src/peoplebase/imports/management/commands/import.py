@@ -136,6 +136,11 @@ class Command(PeoplebaseCommand):
             f"Import #{job.pk} {job.status}: {job.created} created, {job.updated} updated, "
             f"{job.skipped} skipped, {job.invalid} invalid."
         )
+        if report["owner_fallbacks"]:
+            self.stdout.write(
+                f"Warning: {report['owner_fallbacks']} rows named an owner who is not an active "
+                "user; they went to the default owner (see the report's reasons)."
+            )
         if job.rejected_path:
             self.stdout.write(f"Rejected rows (with a reason column): {job.rejected_path}")
         if job.error:

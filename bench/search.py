@@ -48,6 +48,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=100, help="timed searches per kind")
     parser.add_argument("--limit", type=int, default=50, help="hits asked for (default 50)")
     parser.add_argument("--seed", type=int, default=7, help="random seed for the samples")
+    parser.add_argument(
+        "--deep-page",
+        type=int,
+        default=DEEP_PAGE,
+        help=f"the deep page timed against the first (default {DEEP_PAGE}; lower it below 1M)",
+    )
     return parser.parse_args()
 
 
@@ -202,9 +208,13 @@ def main() -> int:
     from django.test import Client
 
     from peoplebase.contacts.models import Contact
+    from peoplebase.core.runtime import load_application, tune_garbage_collector
     from peoplebase.users.models import User
 
     settings.ALLOWED_HOSTS = ["*"]
+    # As the served app does (wsgi.py): load everything, then freeze it out of the collector.
+    load_application()
+    tune_garbage_collector()
     rng = random.Random(args.seed)
     user, token = bench_user()
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
@@ -237,11 +247,11 @@ def main() -> int:
         for name, query in filters.items()
     }
 
-    cursor = deep_cursor(DEEP_FILTER, DEEP_PAGE, limit)
+    cursor = deep_cursor(DEEP_FILTER, args.deep_page, limit)
     first_url = f"/api/v1/contacts?{DEEP_FILTER}&limit={limit}"
     deep = {
         "filter": DEEP_FILTER,
-        "page": DEEP_PAGE,
+        "page": args.deep_page,
         "first_page": time_requests(client, [first_url] * repeat, **auth),
         "deep_page": time_requests(
             client, [f"{first_url}&{urlencode({'cursor': cursor})}"] * repeat, **auth

@@ -43,11 +43,19 @@ def test_beyond_the_limit_the_count_is_an_estimate(alice, monkeypatch):
     assert count.value > 20
 
 
-def test_id_window_sample_tracks_the_share_of_matches(alice, monkeypatch):
+@pytest.mark.parametrize("row_by_row", [False, True])
+def test_id_window_sample_tracks_the_share_of_matches(alice, monkeypatch, row_by_row):
     monkeypatch.setattr(services, "SAMPLE_WIDTH", 50)
     seed(2000, inactive_every=4)
     inactive = services._filtered(alice, ContactFilters(spec=parse_filters({"status": "inactive"})))
-    assert 400 <= _sampled_estimate(inactive) <= 600  # exactly 500 match
+    assert 400 <= _sampled_estimate(inactive, row_by_row=row_by_row) <= 600  # exactly 500 match
+
+
+def test_both_ways_of_sampling_count_the_same_rows(alice, monkeypatch):
+    monkeypatch.setattr(services, "SAMPLE_WIDTH", 40)
+    seed(1500, inactive_every=3)
+    inactive = services._filtered(alice, ContactFilters(spec=parse_filters({"status": "inactive"})))
+    assert _sampled_estimate(inactive) == _sampled_estimate(inactive, row_by_row=True)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="planner estimates are PostgreSQL's")
@@ -71,3 +79,19 @@ def test_postgres_uses_the_planner_estimate(alice, monkeypatch):
 )
 def test_estimates_keep_two_significant_figures(value, rounded):
     assert round_estimate(value) == rounded
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner estimates are PostgreSQL's")
+def test_postgres_trusts_a_planner_estimate_far_above_the_limit(alice, monkeypatch):
+    seed(30, inactive_every=3)
+    monkeypatch.setattr(services, "_planner_estimate", lambda qs: 123_456)
+    count = estimate_contacts(alice, ContactFilters(spec=parse_filters({"status": "inactive"})))
+    assert (count.value, count.exact) == (120_000, False)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner estimates are PostgreSQL's")
+def test_postgres_counts_exactly_when_the_planner_expects_few(alice, monkeypatch):
+    seed(30, inactive_every=3)
+    monkeypatch.setattr(services, "_planner_estimate", lambda qs: 4_000)
+    count = estimate_contacts(alice, ContactFilters(spec=parse_filters({"status": "inactive"})))
+    assert (count.value, count.exact) == (10, True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
+from peoplebase.core.links import id_url
 from peoplebase.core.models import Address, VersionedModel
 
 
@@ -55,7 +55,7 @@ class Company(Address, VersionedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("companies:company_detail", args=[self.pk])
+        return id_url("companies:company_detail", self.pk)
 
 
 class AccountRelation(models.Model):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.urls import reverse
 
+from peoplebase.core.links import id_url
 from peoplebase.core.models import Address, VersionedModel
 from peoplebase.normalize.birthdays import Birthday, format_birthday, parse_birthday
 
@@ -173,6 +173,12 @@ class Contact(Address, VersionedModel):
                 fields=["is_archived", "sort_name", "id", *LIST_FILTER_COLUMNS],
                 name="contact_list_name_idx",
             ),
+            # "My contacts" plus any other filter, by name: the owner's rows in list order, so a
+            # filter no index serves (a custom field) stops after a page instead of sorting
+            # every one of the owner's contacts (250 ms at 1M on SQLite before).
+            models.Index(
+                fields=["owner", "is_archived", "sort_name", "id"], name="contact_owner_name_idx"
+            ),
             models.Index(fields=["is_archived", "created_at", "id"], name="contact_created_idx"),
             models.Index(fields=["is_archived", "updated_at", "id"], name="contact_updated_idx"),
             models.Index(fields=["is_archived", "lead_score", "id"], name="contact_score_idx"),
@@ -206,7 +212,7 @@ class Contact(Address, VersionedModel):
         return format_birthday(self.birthday)
 
     def get_absolute_url(self) -> str:
-        return reverse("contacts:contact_detail", args=[self.pk])
+        return id_url("contacts:contact_detail", self.pk)
 
 
 class ContactEmail(models.Model):

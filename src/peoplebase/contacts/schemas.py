@@ -281,8 +281,22 @@ class ContactOut(Schema):
     updated_at: dt.datetime
     url: str | None = Field(..., description="The contact's page in the web UI.")
 
+    # Pages load children as plain rows (services.attach_children); single records may not.
+    @staticmethod
+    def resolve_emails(obj: Any) -> list[Any]:
+        rows = getattr(obj, "email_rows", None)
+        return rows if rows is not None else list(obj.emails.all())
+
+    @staticmethod
+    def resolve_phones(obj: Any) -> list[Any]:
+        rows = getattr(obj, "phone_rows", None)
+        return rows if rows is not None else list(obj.phones.all())
+
     @staticmethod
     def resolve_tags(obj: Any) -> list[str]:
+        names = getattr(obj, "tag_names", None)
+        if names is not None:
+            return names
         return sorted((link.tag.name for link in obj.tag_links.all()), key=fold)
 
     @staticmethod

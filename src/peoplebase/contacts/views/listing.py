@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
@@ -32,6 +31,7 @@ from peoplebase.contacts.services import (
     CONTACT_SORTS,
     RELEVANCE,
     ContactFilters,
+    attach_tag_names,
     estimate_contacts,
     list_contacts,
 )
@@ -265,7 +265,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     filters = ContactFilters(q=q, spec=spec)
     sort = _sort(request, searching=bool(q))
     page = _page(request, filters, sort)
-    prefetch_related_objects(page.items, "tag_links__tag")
+    attach_tag_names(page.items)
     count = estimate_contacts(request.user, filters)
     context = {
         "title": "Archived contacts" if spec.archived else "Contacts",

@@ -47,9 +47,10 @@ def _owner(contact: Any) -> Any:
 
 
 def _tags(contact: Any) -> SafeString:
-    return format_html_join(
-        "", '<span class="tag">{}</span> ', ((link.tag.name,) for link in contact.tag_links.all())
-    )
+    names = getattr(contact, "tag_names", None)  # list pages load them (attach_tag_names)
+    if names is None:
+        names = [link.tag.name for link in contact.tag_links.all()]
+    return format_html_join("", '<span class="tag">{}</span> ', ((name,) for name in names))
 
 
 BUILT_IN_CELLS: dict[str, Callable[[Any], Any]] = {

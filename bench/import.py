@@ -21,12 +21,13 @@ import os
 import random
 import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+import seed as seeder
 
 HEADER = [
     "First Name",
@@ -123,20 +124,6 @@ def generate(path: Path, rows: int, seed: int) -> dict[str, int]:
     return truth
 
 
-def configure(args: argparse.Namespace) -> str:
-    data_dir = args.data_dir or tempfile.mkdtemp(prefix="peoplebase-import-bench-")
-    os.environ["PEOPLEBASE_DATA_DIR"] = data_dir
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "peoplebase.settings"
-    import django
-
-    django.setup()
-    return data_dir
-
-
 def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
@@ -152,7 +139,7 @@ def cpu_seconds() -> float:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    data_dir = configure(args)
+    data_dir = seeder.configure(args, prefix="peoplebase-import-bench-")
     from django.core.management import call_command
 
     from peoplebase.contacts.models import Contact

@@ -99,9 +99,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def configure(args: argparse.Namespace) -> str:
+def configure(args: argparse.Namespace, prefix: str = "peoplebase-bench-") -> str:
     """Point Peoplebase at the chosen database before Django loads; return the data dir."""
-    data_dir = args.data_dir or tempfile.mkdtemp(prefix="peoplebase-bench-")
+    data_dir = args.data_dir or tempfile.mkdtemp(prefix=prefix)
     os.environ["PEOPLEBASE_DATA_DIR"] = data_dir
     if args.database_url:
         os.environ["DATABASE_URL"] = args.database_url

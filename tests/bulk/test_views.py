@@ -32,7 +32,10 @@ def test_list_has_row_checkboxes_and_the_action_bar(alice: Any, make_contact: An
 
     assert f'name="contact_ids" value="{contact.pk}" form="bulk-form"' in html
     assert 'id="bulk-form"' in html
-    assert "Select all 1 matching contact" in html
+    assert 'Select all <span id="bulk-all-count">' in html
+    # The figure arrives with the list's count, swapped into that span.
+    count = signed_in(alice).get(reverse("contacts:contact_count"), HTTP_HX_REQUEST="true")
+    assert 'id="bulk-all-count" hx-swap-oob="true">1 matching contact<' in count.content.decode()
     assert 'value="delete"' in html
 
 

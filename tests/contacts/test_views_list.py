@@ -14,6 +14,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 from peoplebase.contacts.services import set_archived
 
 LIST_URL = reverse("contacts:contact_list")
+COUNT_URL = reverse("contacts:contact_count")
+HTMX = {"HTTP_HX_REQUEST": "true"}
 ROW_LINK = re.compile(r'<td>\s*<a href="/contacts/(\d+)/">')
 
 
@@ -52,9 +54,9 @@ def test_list_shows_contacts_with_count_and_one_heading(alice: Any, make_contact
     body = response.content.decode()
     assert body.count("<h1") == 1
     assert "<title>Contacts · Peoplebase</title>" in body
-    assertContains(response, "2 contacts")
     assertContains(response, "Ann Able")
     assertContains(response, "ann@example.com")
+    assertContains(signed_in(alice).get(COUNT_URL, **HTMX), "2 contacts")
 
 
 def test_count_is_an_estimate_beyond_the_exact_limit(
@@ -64,7 +66,71 @@ def test_count_is_an_estimate_beyond_the_exact_limit(
     for name in ("A One", "B Two", "C Three"):
         make_contact(alice, full_name=name)
     # The figure is the database's estimate (PostgreSQL's planner guesses for a new table).
-    assertContains(signed_in(alice).get(LIST_URL), "About ")
+    response = signed_in(alice).get(COUNT_URL, **HTMX)
+    assertContains(response, "About ")
+    assertContains(response, "about ")  # the bulk bar's "select all about N"
+
+
+def test_the_list_loads_its_count_afterwards_with_the_same_filters(
+    alice: Any, make_contact: Any
+) -> None:
+    make_contact(alice, full_name="Ann Able", status="inactive")
+    response = signed_in(alice).get(LIST_URL, {"status": "inactive", "q": "ann", "bogus": "1"})
+    body = response.content.decode()
+    # The page itself does not count (so it does not wait for it); htmx asks the count endpoint.
+    match = re.search(r'id="contact-count" hx-get="([^"]+)" hx-trigger="load"', body)
+    assert match is not None
+    url = html.unescape(match.group(1))
+    assert url.startswith(COUNT_URL + "?")
+    assert "status=inactive" in url and "q=ann" in url and "bogus" not in url
+    assert "contacts match" not in body
+
+
+def test_count_endpoint_counts_the_search_and_filters(alice: Any, make_contact: Any) -> None:
+    make_contact(alice, full_name="Ann Able", status="inactive")
+    make_contact(alice, full_name="Ann Other", status="active")
+    make_contact(alice, full_name="Ben Baker", status="inactive")
+    client = signed_in(alice)
+    fragment = client.get(COUNT_URL, {"status": "inactive", "q": "ann"}, **HTMX)
+    assert fragment.status_code == 200
+    body = fragment.content.decode()
+    assert "1 contact match these filters" in body
+    assert "<html" not in body  # a fragment for htmx to swap in
+    assert 'id="bulk-all-count" hx-swap-oob="true">1 matching contact<' in body
+    assertContains(client.get(COUNT_URL, **HTMX), "3 contacts<")
+    assertContains(client.get(COUNT_URL, {"archived": "true"}, **HTMX), "0 contacts<")
+
+
+def test_count_endpoint_follows_a_saved_view(alice: Any, make_contact: Any) -> None:
+    from peoplebase.segments.services import create_view
+
+    make_contact(alice, full_name="Ann Able", status="inactive")
+    make_contact(alice, full_name="Ben Baker", status="active")
+    view = create_view(alice, {"name": "Inactive", "filters": {"status": "inactive"}})
+    assertContains(signed_in(alice).get(COUNT_URL, {"view": view.pk}, **HTMX), "1 contact match")
+
+
+def test_count_endpoint_without_htmx_is_a_page(alice: Any, make_contact: Any) -> None:
+    make_contact(alice, full_name="Ann Able")
+    response = signed_in(alice).get(COUNT_URL, {"q": "ann"})
+    assert response.status_code == 200
+    assertContains(response, "<h1")
+    assertContains(response, "1 contact match these filters")
+    assertContains(response, 'href="/contacts/?q=ann"')
+
+
+def test_count_endpoint_checks_sign_in_and_active_users(alice: Any) -> None:
+    response = Client().get(COUNT_URL, **HTMX)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("web:login"))
+    client = signed_in(alice)
+    alice.is_active = False
+    alice.save()
+    assert client.get(COUNT_URL, **HTMX).status_code in (302, 403)
+
+
+def test_count_endpoint_only_answers_get(alice: Any) -> None:
+    assert signed_in(alice).post(COUNT_URL).status_code == 405
 
 
 def test_sorting_by_name_both_ways_marks_the_active_column(alice: Any, make_contact: Any) -> None:

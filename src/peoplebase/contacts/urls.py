@@ -7,6 +7,7 @@ from peoplebase.contacts import views
 app_name = "contacts"
 urlpatterns = [
     path("", views.contact_list, name="contact_list"),
+    path("count/", views.contact_count, name="contact_count"),
     path("new/", views.contact_create, name="contact_create"),
     path("duplicates/", views.contact_duplicates_check, name="contact_duplicates_check"),
     path("<int:contact_id>/", views.contact_detail, name="contact_detail"),

@@ -35,7 +35,8 @@ def _panel_owners(context: template.Context) -> list[tuple[str, str]] | None:
 
 @register.inclusion_tag("bulk/_action_bar.html", takes_context=True)
 def bulk_action_bar(context: template.Context) -> dict[str, Any]:
-    """Needs `link_request` (the list's parsed filters), `total`, `count_cap`, `count_exact`."""
+    """Needs `link_request` (the list's parsed filters); the count in "select all" is filled in
+    by the list's count request (contacts/_contact_count.html)."""
     request = context["request"]
     actor = request.user
     params = context["link_request"].GET
@@ -50,9 +51,6 @@ def bulk_action_bar(context: template.Context) -> dict[str, Any]:
         "next": request.get_full_path(),
         "q": params.get("q", ""),
         "filters": [(name, params[name]) for name in params if name not in ("q", "sort")],
-        "total": context["total"],
-        "count_cap": context["count_cap"],
-        "count_exact": context.get("count_exact", True),
         "actions": actions,
         "may_write": may_write,
         "owners": _owner_choices(actor, _panel_owners(context)) if may_write else [],

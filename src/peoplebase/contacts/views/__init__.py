@@ -19,10 +19,11 @@ from peoplebase.contacts.views.editing import (
     contact_edit,
     contact_job_change,
 )
-from peoplebase.contacts.views.listing import contact_list
+from peoplebase.contacts.views.listing import contact_count, contact_list
 
 __all__ = [
     "contact_archive",
+    "contact_count",
     "contact_create",
     "contact_delete",
     "contact_detail",

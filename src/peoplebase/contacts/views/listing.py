@@ -242,14 +242,39 @@ def _link_request(spec: ContactFilterSpec, q: str, sort: str) -> SimpleNamespace
     return SimpleNamespace(GET=query)
 
 
-@require_GET
-@login_required
-@domain_errors
-def contact_list(request: HttpRequest) -> HttpResponse:
+def _list_filters(
+    request: HttpRequest,
+) -> tuple[Any, dict[str, CustomFieldDefinition], ContactFilterSpec, dict[str, list[str]], str]:
+    """The open saved view, field definitions, parsed filters, their problems and the search."""
     current_view, query = open_view(request.user, request.GET)
     request.GET = query  # an opened saved view's parameters, explicit ones on top
     definitions = active_definitions()
     spec, problems = parse_filters_leniently(list_params(request.GET), definitions=definitions)
+    return current_view, definitions, spec, problems, _search_text(request)
+
+
+def _count_query(spec: ContactFilterSpec, q: str) -> str:
+    """The count endpoint's query: the parsed filters and search, without view or sort.
+
+    The view's own filters are already in `spec`; sending `view=` again would bring back a
+    filter the user cleared on top of it.
+    """
+    query = QueryDict(mutable=True)
+    query.update(spec.to_params())
+    if q:
+        query["q"] = q
+    return query.urlencode()
+
+
+def _is_filtered(spec: ContactFilterSpec, q: str) -> bool:
+    return bool(q) or replace(spec, archived=False).is_filtering
+
+
+@require_GET
+@login_required
+@domain_errors
+def contact_list(request: HttpRequest) -> HttpResponse:
+    current_view, definitions, spec, problems, q = _list_filters(request)
     form = ContactFilterPanel(
         _panel_data(spec, problems, request),
         definitions=definitions,
@@ -261,25 +286,49 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         for name, texts in problems.items():
             if name not in form.fields:
                 messages.error(request, f"{name}: {' '.join(texts)}")
-    q = _search_text(request)
     filters = ContactFilters(q=q, spec=spec)
     sort = _sort(request, searching=bool(q))
     page = _page(request, filters, sort)
     attach_tag_names(page.items)
-    count = estimate_contacts(request.user, filters)
+    # The total comes from contact_count, loaded by htmx once the page is shown: counting
+    # (or estimating) can cost as much as the page itself at 1M contacts.
     context = {
         "title": "Archived contacts" if spec.archived else "Contacts",
         "form": form,
         "page": page,
         "sort": sort,
         "default_sort": DEFAULT_SORT,
-        "total": count.value,
-        "count_exact": count.exact,
-        "count_cap": count.value,
-        "filtered": bool(q) or replace(spec, archived=False).is_filtering,
+        "count_query": _count_query(spec, q),
+        "filtered": _is_filtered(spec, q),
         "archived_only": spec.archived is True,
         "link_request": (link_request := _link_request(spec, q, sort)),
         "tag_options": tag_name_options(),
     }
     context.update(list_context(request, definitions, current_view, link_request.GET, sort))
     return render(request, "contacts/contact_list.html", context)
+
+
+@require_GET
+@login_required
+@domain_errors
+def contact_count(request: HttpRequest) -> HttpResponse:
+    """How many contacts match the list's search and filters (exact, or "about N").
+
+    Same parameters and permission checks as the list; filters it cannot read are ignored, as
+    the list ignores them. Answers the count line, and the bulk bar's "select all" label as an
+    out-of-band swap.
+    """
+    _view, _definitions, spec, _problems, q = _list_filters(request)
+    count = estimate_contacts(request.user, ContactFilters(q=q, spec=spec))
+    context = {
+        "total": count.value,
+        "count_exact": count.exact,
+        "count_cap": count.value,
+        "filtered": _is_filtered(spec, q),
+        "oob": True,
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "contacts/_contact_count.html", context)
+    # Without JavaScript the list links here: a page of its own.
+    context.update(oob=False, count_query=_count_query(spec, q), title="Contacts")
+    return render(request, "contacts/contact_count.html", context)

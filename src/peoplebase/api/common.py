@@ -220,6 +220,17 @@ def page_body(page: Page[Any], **extra: Any) -> dict[str, Any]:
     }
 
 
+def prebuilt_response(request: HttpRequest, body: Any, response: HttpResponse) -> HttpResponse:
+    """`body`, already shaped as the operation's response schema, rendered as ninja would.
+
+    For hot lists only: skips validating the body against the schema (the OpenAPI document
+    still comes from the declared schema, and tests compare both outputs).
+    """
+    from peoplebase.api.router import api
+
+    return api.create_response(request, body, temporal_response=response)
+
+
 def web_url(obj: Any, context: dict[str, Any] | None) -> str | None:
     """The record's page in the web UI, absolute when the request is known."""
     try:

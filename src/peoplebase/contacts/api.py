@@ -17,6 +17,7 @@ from peoplebase.api.common import (
     data_of,
     history_body,
     page_body,
+    prebuilt_response,
     problems,
     timeline_body,
     with_etag,
@@ -43,6 +44,7 @@ from peoplebase.contacts.schemas import (
     TagIn,
     TagListOut,
     TagOut,
+    contact_page_rows,
 )
 from peoplebase.segments import services as segments
 
@@ -86,7 +88,9 @@ def _written(response: HttpResponse, result: services.ContactWriteResult) -> Con
     summary="List contacts",
     exclude_unset=True,
 )
-def list_contacts(request: HttpRequest, params: Query[ContactListParams]) -> dict:
+def list_contacts(
+    request: HttpRequest, params: Query[ContactListParams], response: HttpResponse
+) -> HttpResponse:
     """Contacts matching every filter, a page at a time (follow `next_cursor`).
 
     Besides the parameters below, custom fields filter as `cf.<key>` by their type: text, URL
@@ -108,7 +112,9 @@ def list_contacts(request: HttpRequest, params: Query[ContactListParams]) -> dic
         count = services.estimate_contacts(request.auth, filters)
         extra = {"count": count.value, "count_is_estimate": not count.exact}
     _with_children(page.items)
-    return page_body(page, **extra)
+    body = page_body(page, **extra)
+    body["items"] = contact_page_rows(page.items, request)
+    return prebuilt_response(request, body, response)
 
 
 @collection(

@@ -304,6 +304,52 @@ class ContactOut(Schema):
         return web_url(obj, context)
 
 
+def _company_ref(contact: Any) -> dict[str, Any] | None:
+    company = contact.company
+    return None if company is None else {"id": company.pk, "name": company.name}
+
+
+def _owner_ref(contact: Any) -> dict[str, Any] | None:
+    owner = contact.owner
+    if owner is None:
+        return None
+    return {"id": owner.pk, "email": owner.email, "name": owner.display_name}
+
+
+# ContactOut fields that are not plain attributes of the contact, and how a page row gets them.
+_ROW_FIELDS: dict[str, Any] = {
+    "emails": lambda contact, request: [
+        {name: row[name] for name in ContactEmailOut.model_fields} for row in contact.email_rows
+    ],
+    "phones": lambda contact, request: [
+        {name: row[name] for name in ContactPhoneOut.model_fields} for row in contact.phone_rows
+    ],
+    "tags": lambda contact, request: list(contact.tag_names),
+    "company": lambda contact, request: _company_ref(contact),
+    "owner": lambda contact, request: _owner_ref(contact),
+    "url": lambda contact, request: web_url(contact, {"request": request}),
+}
+
+
+def contact_page_rows(contacts: list[Any], request: Any) -> list[dict[str, Any]]:
+    """A page of contacts as ContactOut dicts, built directly from the loaded rows.
+
+    The contacts come with their children attached (`services.attach_children`). Validating
+    each through ContactOut reads every field via django-ninja's getter and pydantic: 7 ms for
+    50 contacts, more than the page's queries. The keys follow ContactOut's fields, so a field
+    added there appears here too; tests check the output against ContactOut's own.
+    """
+    fields = list(ContactOut.model_fields)
+    rows = []
+    for contact in contacts:
+        row = {}
+        for name in fields:
+            special = _ROW_FIELDS.get(name)
+            row[name] = special(contact, request) if special else getattr(contact, name)
+        rows.append(row)
+    return rows
+
+
 class ContactWriteOut(ContactOut):
     """A contact just written, with notes on how its input was cleaned."""
 

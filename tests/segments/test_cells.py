@@ -111,3 +111,41 @@ def test_custom_field_cells_by_type(
     assert str(contact_cell(contact, column)) == f"<td{css}>{expected}</td>"
     contact.custom_fields = {}
     assert str(contact_cell(contact, column)) == f'<td{css}><span class="muted">—</span></td>'
+
+
+def test_rows_carry_checkbox_name_cell_and_columns_all_escaped(
+    alice: Any, make_contact: Any
+) -> None:
+    from peoplebase.contacts.services import attach_tag_names
+    from peoplebase.segments.templatetags.segment_tags import contact_rows
+
+    odd = make_contact(
+        alice,
+        full_name='Eve "<script>" Hacker',
+        job_title="<i>CEO</i>",
+        tags=["<b>x</b>", "VIP"],
+        lead_score=7,
+    )
+    plain = make_contact(alice, full_name="", emails=[{"email": "a&b@example.com"}])
+    contacts = list(Contact.objects.filter(pk__in=[odd.pk, plain.pk]).order_by("pk"))
+    attach_tag_names(contacts)
+    columns = [COLUMNS["email"], COLUMNS["lead_score"]]
+
+    html = str(contact_rows(contacts, columns))
+
+    first, second = html.split("</tr>\n")
+    assert first + "</tr>" == (
+        f'<tr><td><input type="checkbox" name="contact_ids" value="{odd.pk}" form="bulk-form" '
+        'aria-label="Select Eve &quot;&lt;script&gt;&quot; Hacker"></td>'
+        f'<td>\n<a href="/contacts/{odd.pk}/">Eve &quot;&lt;script&gt;&quot; Hacker</a>'
+        '<div class="muted">&lt;i&gt;CEO&lt;/i&gt;</div>'
+        '<div class="cell-tags"><span class="tag">&lt;b&gt;x&lt;/b&gt;</span>'
+        '<span class="tag">VIP</span></div></td>'
+        '<td></td><td class="num">7</td></tr>'
+    )
+    assert 'aria-label="Select a&amp;b@example.com"' in second
+    assert ">a&amp;b@example.com</a></td><td>a&amp;b@example.com</td>" in second
+    assert second.endswith("</tr>")
+    assert "cell-tags" not in second and "muted" not in second
+    # Each cell is what contact_cell gives on its own.
+    assert str(contact_cell(contacts[0], COLUMNS["lead_score"])) in first

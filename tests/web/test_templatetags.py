@@ -144,3 +144,29 @@ def test_history_shows_choice_labels_not_stored_values(alice, make_contact):
     assert audit_display(entry, "consent_status", "pending") == "Pending"
     assert audit_display(entry, "job_title", "CTO") == "CTO"
     assert audit_display(entry, "custom_fields.budget", 10) == "10"
+
+
+def test_quick_field_renders_what_the_field_template_does() -> None:
+    import re
+
+    from django import forms
+    from django.template.loader import render_to_string
+
+    from peoplebase.web.widgets import QuickSelect, QuickTextInput
+
+    class Sample(forms.Form):
+        name = forms.CharField(label="Name <first>", help_text="Say & mean", required=True)
+        when = forms.CharField(required=False, widget=QuickTextInput(attrs={"type": "date"}))
+        kind = forms.ChoiceField(choices=[("a", "A & co"), ("b", "B")], widget=QuickSelect)
+        agree = forms.BooleanField(required=False)
+        secret = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    form = Sample({"name": "", "when": "2026-01-02", "kind": "b"})
+    assert form.errors  # name is required: an error list to render as well
+
+    def squeeze(html: str) -> str:
+        return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", str(html))).strip()
+
+    for name in form.fields:
+        expected = render_to_string("web/_field.html", {"field": form[name]})
+        assert squeeze(tags.quick_field(form[name])) == squeeze(expected), name

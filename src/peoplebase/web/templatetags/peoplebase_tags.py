@@ -11,8 +11,12 @@ from typing import Any
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import FieldDoesNotExist
+from django.forms import BoundField
 from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.utils.dateparse import parse_datetime
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from peoplebase.core import permissions
 from peoplebase.normalize import country_name as _country_name
@@ -208,3 +212,37 @@ def sort_header(
         "aria_sort": direction,
         "css_class": css_class,
     }
+
+
+REQUIRED_MARK = (
+    '<span class="required" aria-hidden="true"> *</span>'
+    '<span class="visually-hidden"> (required)</span>'
+)
+
+
+@register.simple_tag
+def quick_field(field: BoundField) -> SafeString:
+    """What web/_field.html renders for `field`, built in Python for inputs and selects.
+
+    The contact list's filter panel shows some thirty fields on every page view; including the
+    template for each cost about 0.3 ms. Checkboxes, fieldsets and hidden fields still go
+    through the template.
+    """
+    if field.is_hidden or field.widget_type == "checkbox" or field.use_fieldset:
+        return render_to_string("web/_field.html", {"field": field})
+    required = field.field.required or getattr(field.field, "show_required", False)
+    errors = field.errors
+    help_text = (
+        f'<span class="help" id="{escape(field.auto_id)}_helptext">{escape(field.help_text)}</span>'
+        if field.help_text
+        else ""
+    )
+    return mark_safe(  # noqa: S308 - label, ids and help escaped; widget and errors are safe HTML
+        f'<div class="field{" has-error" if errors else ""}">\n'
+        f'  <label for="{escape(field.id_for_label)}">{escape(field.label)}'
+        f"{REQUIRED_MARK if required else ''}</label>\n"
+        f"  {field}\n"
+        f"  {help_text}\n"
+        f"  {errors if errors else ''}\n"
+        "</div>"
+    )

@@ -212,11 +212,14 @@ def test_rebuild_gives_the_same_index_as_incremental_upkeep(
     make_contact(manager, full_name="Joanna", emails=[{"email": "j@chotchkies.example"}])
     update_company(manager, company, {"name": "Initrode"})
     incremental = index_rows()
+    tokens = name_token_rows() if connection.vendor == "postgresql" else set()
 
     result = rebuild_index(batch=1)
 
     assert result.contacts == 2
     assert index_rows() == incremental
+    if connection.vendor == "postgresql":
+        assert name_token_rows() == tokens == expected_name_tokens()
 
 
 def test_rebuild_command_reports_what_it_did(alice: Any, make_contact: Any, capsys: Any) -> None:
@@ -310,9 +313,24 @@ def run_action(
             delete_contact(actor, contact)
 
 
+def name_token_rows() -> set[tuple[int, str]]:
+    """PostgreSQL's one-row-per-name-token table, as (contact id, token) pairs."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT contact_id, token FROM search_name_token")
+        return {(pk, token) for pk, token in cursor.fetchall()}
+
+
+def expected_name_tokens() -> set[tuple[int, str]]:
+    return {(pk, token) for pk, values in index_rows().items() for token in values[0].split()}
+
+
 def check_index_agrees(live: list[Any], deleted: set[int]) -> None:
     assert indexed_contact_ids() == set(Contact.objects.values_list("pk", flat=True))
+    if connection.vendor == "postgresql":
+        assert name_token_rows() == expected_name_tokens()
     for contact in Contact.objects.all():
+        prefix = [h.contact_id for h in search_contacts(contact.first_name[:3], limit=1000)]
+        assert contact.pk in prefix, contact.first_name
         assert contact.pk in [h.contact_id for h in search_contacts(contact.email)], contact.email
         by_name = [h.contact_id for h in search_contacts(contact.full_name, limit=1000)]
         assert contact.pk in by_name, contact.full_name

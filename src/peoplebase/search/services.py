@@ -6,6 +6,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection, transaction
@@ -396,6 +397,11 @@ def _near_terms(token: str) -> list[str]:
 
 
 def _has_phrase(field_tokens: list[str], word: tuple[str, ...], *, prefix: bool) -> bool:
+    if len(word) == 1:  # most words are one token: no windows to slide
+        token = word[0]
+        if prefix:
+            return any(candidate.startswith(token) for candidate in field_tokens)
+        return token in field_tokens
     size = len(word)
     for start in range(len(field_tokens) - size + 1):
         window = field_tokens[start : start + size]
@@ -430,12 +436,23 @@ def _score(parsed: ParsedQuery, contact_id: int, how: str, doc: SearchDocument) 
 def _other_fields(parsed: ParsedQuery, doc: SearchDocument) -> list[str]:
     labels = []
     for field, label in OTHER_FIELDS:
-        field_tokens = getattr(doc, field).split()
-        matched = any(_has_phrase(field_tokens, word, prefix=True) for word in parsed.words)
+        text = getattr(doc, field)
+        matched = _text_matches(text, parsed.words)
         if field == "phones":
             matched = matched or any(
-                t.startswith(d) for t in field_tokens for d in parsed.phone_digits
+                t.startswith(d) for t in text.split() for d in parsed.phone_digits
             )
         if matched:
             labels.append(label)
     return labels
+
+
+@lru_cache(maxsize=8_192)
+def _text_matches(text: str, words: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether any word is in `text` (as a phrase, the last token a prefix).
+
+    Cached: the candidates of one search share companies, titles and tags (a company's name
+    typed into the box gives 200 candidates with the same company text).
+    """
+    field_tokens = text.split()
+    return any(_has_phrase(field_tokens, word, prefix=True) for word in words)

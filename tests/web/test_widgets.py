@@ -59,3 +59,25 @@ def test_a_single_select_marks_only_the_first_matching_option() -> None:
     widget = QuickSelect(choices=[("a", "A"), ("a", "A again")])
 
     assert widget.render("pick", "a").count(" selected") == 1
+
+
+def test_ready_choices_work_like_a_list_of_pairs() -> None:
+    from peoplebase.web.widgets import ReadyChoices
+
+    pairs = [("", "Any"), ("7", "Ada & co"), ("9", "Bob")]
+
+    class WithList(forms.Form):
+        who = forms.ChoiceField(required=False, choices=pairs, widget=QuickSelect)
+
+    class WithReady(forms.Form):
+        who = forms.ChoiceField(required=False, widget=QuickSelect)
+
+    ready = WithReady({"who": "7"})
+    ready.fields["who"].choices = ReadyChoices(pairs)
+    plain = WithList({"who": "7"})
+    assertHTMLEqual(str(ready["who"]), str(plain["who"]))
+    assert ready.is_valid() and ready.cleaned_data["who"] == "7"
+    assert list(ready.fields["who"].choices) == pairs and len(ready.fields["who"].choices) == 3
+    wrong = WithReady({"who": "8"})
+    wrong.fields["who"].choices = ReadyChoices(pairs)
+    assert not wrong.is_valid()

@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -80,6 +81,24 @@ class QuickSelect(forms.Select):
 
 class QuickSelectMultiple(QuickSelect, forms.SelectMultiple):
     """A multiple select (`multiple` comes with the widget's attributes)."""
+
+
+class ReadyChoices(BaseChoiceIterator):
+    """Choices already as (value, label) string pairs, given to a field as they are.
+
+    A list given to a ChoiceField is normalised twice (field and widget), pair by pair: for the
+    filter panel's owners, companies and countries that was 4 ms of every list page. Django
+    passes a choice iterator through untouched.
+    """
+
+    def __init__(self, choices: list[tuple[str, str]]) -> None:
+        self.choices = choices
+
+    def __iter__(self) -> Any:
+        return iter(self.choices)
+
+    def __len__(self) -> int:
+        return len(self.choices)
 
 
 # The name the first user of these widgets knew them by.

@@ -44,7 +44,12 @@ from peoplebase.segments.services import list_params, open_view
 from peoplebase.segments.views import list_context
 from peoplebase.users.models import User
 from peoplebase.web.views_helpers import domain_errors
-from peoplebase.web.widgets import QuickSelect, QuickSelectMultiple, QuickTextInput
+from peoplebase.web.widgets import (
+    QuickSelect,
+    QuickSelectMultiple,
+    QuickTextInput,
+    ReadyChoices,
+)
 
 PAGE_SIZE = 50
 DEFAULT_SORT = "name"
@@ -123,9 +128,9 @@ class ContactFilterPanel(forms.Form):
     ) -> None:
         super().__init__(data)
         self.problems = problems
-        self.fields["owner"].choices = _owner_choices()
-        self.fields["company"].choices = _company_choices(selected_company)
-        self.fields["country"].choices = _choices(country_choices(), "Any country")
+        self.fields["owner"].choices = ReadyChoices(_owner_choices())
+        self.fields["company"].choices = ReadyChoices(_company_choices(selected_company))
+        self.fields["country"].choices = ReadyChoices(_choices(country_choices(), "Any country"))
         self.custom_names: list[str] = []
         for definition in definitions.values():
             for name, field in _custom_fields(definition):

@@ -87,3 +87,19 @@ def test_list_page_and_api_search(client, alice, margarets):
         "/api/v1/contacts", {"sort": "relevance"}, HTTP_AUTHORIZATION=f"Bearer {token}"
     )
     assert bad.status_code == 422 and "sort" in bad.json()["errors"]
+
+
+def test_search_pages_leave_archived_contacts_out_unless_asked(alice, make_contact):
+    from peoplebase.contacts.models import Contact
+    from peoplebase.contacts.services import set_archived
+
+    live = make_contact(alice, full_name="Ottilie Live")
+    gone = make_contact(alice, full_name="Ottilie Gone")
+    set_archived(alice, gone, True)
+    Contact.objects.filter(pk=make_contact(alice, full_name="Ottilie Deleted").pk).delete()
+
+    assert ids(list_contacts(alice, ContactFilters(q="ottilie"))) == [live.pk]
+    archived_only = ContactFilters(q="ottilie", spec=parse_filters({"archived": "true"}))
+    assert ids(list_contacts(alice, archived_only)) == [gone.pk]
+    both = ContactFilters(q="ottilie", spec=parse_filters({"archived": "any"}))
+    assert set(ids(list_contacts(alice, both))) == {live.pk, gone.pk}

@@ -177,11 +177,11 @@ def matching_contacts(
     return _filtered(actor, filters or ContactFilters())
 
 
-def search_ids(q: str, limit: int = SEARCH_RESULT_CAP) -> list[int]:
+def search_ids(q: str, limit: int = SEARCH_RESULT_CAP, *, archived: bool = True) -> list[int]:
     """The best matches for `q`, best first; filters then narrow this bounded set."""
     from peoplebase.search.services import search_contacts
 
-    return [hit.contact_id for hit in search_contacts(q, limit=limit)]
+    return [hit.contact_id for hit in search_contacts(q, limit=limit, archived=archived)]
 
 
 def _relevance_window(filters: ContactFilters, offset: int, limit: int) -> int:
@@ -229,10 +229,16 @@ def _relevance_page(
     """Search results in rank order, paged by position inside the bounded result set."""
     limit = max(1, min(limit, MAX_PAGE))
     offset = decode_offset_cursor(cursor, RELEVANCE) if cursor else 0
-    ranked = search_ids(filters.q, _relevance_window(filters, offset, limit))
+    window_size = _relevance_window(filters, offset, limit)
     plain = replace(filters, q="")
-    allowed = set(_filtered(actor, plain).filter(pk__in=ranked).values_list("pk", flat=True))
-    ordered = [pk for pk in ranked if pk in allowed]
+    if plain.resolved_spec().is_filtering:
+        ranked = search_ids(filters.q, window_size)
+        allowed = set(_filtered(actor, plain).filter(pk__in=ranked).values_list("pk", flat=True))
+        ordered = [pk for pk in ranked if pk in allowed]
+    else:
+        # Live contacts only, the default: the search's own check against the contacts table
+        # drops the archived ones, which saves reading the candidates a second time.
+        ordered = search_ids(filters.q, window_size, archived=False)
     window = ordered[offset : offset + limit]
     rows = _for_list(contact_queryset()).in_bulk(window)
     page: Page[Contact] = Page(items=[rows[pk] for pk in window if pk in rows])

@@ -91,14 +91,18 @@ class SqliteEngine:
         )
         return {row[0]: SearchDocument(*row) for row in cursor.fetchall()}
 
-    def fetch_live(self, cursor: Any, ids: Sequence[int]) -> dict[int, SearchDocument]:
-        """The index rows of those `ids` that are live contacts (an empty one when missing)."""
+    def fetch_live(
+        self, cursor: Any, ids: Sequence[int], *, archived: bool = True
+    ) -> dict[int, SearchDocument]:
+        """The index rows of those `ids` that are contacts (an empty one when missing);
+        without the archived ones unless `archived`."""
         if not ids:
             return {}
         marks = ", ".join(["%s"] * len(ids))
         cursor.execute(
             f"SELECT c.id, {_coalesced('f')} FROM {CONTACTS} c "  # noqa: S608
-            f"LEFT JOIN {self.table} f ON f.rowid = c.id WHERE c.id IN ({marks})",
+            f"LEFT JOIN {self.table} f ON f.rowid = c.id WHERE c.id IN ({marks})"
+            + ("" if archived else " AND NOT c.is_archived"),
             list(ids),
         )
         return {row[0]: SearchDocument(*row) for row in cursor.fetchall()}
@@ -263,13 +267,17 @@ class PostgresEngine:
         )
         return {row[0]: SearchDocument(*row) for row in cursor.fetchall()}
 
-    def fetch_live(self, cursor: Any, ids: Sequence[int]) -> dict[int, SearchDocument]:
-        """The index rows of those `ids` that are live contacts (an empty one when missing)."""
+    def fetch_live(
+        self, cursor: Any, ids: Sequence[int], *, archived: bool = True
+    ) -> dict[int, SearchDocument]:
+        """The index rows of those `ids` that are contacts (an empty one when missing);
+        without the archived ones unless `archived`."""
         if not ids:
             return {}
         cursor.execute(
             f"SELECT c.id, {_coalesced('d')} FROM {CONTACTS} c "  # noqa: S608
-            f"LEFT JOIN {self.table} d ON d.contact_id = c.id WHERE c.id = ANY(%s)",
+            f"LEFT JOIN {self.table} d ON d.contact_id = c.id WHERE c.id = ANY(%s)"
+            + ("" if archived else " AND NOT c.is_archived"),
             [list(ids)],
         )
         return {row[0]: SearchDocument(*row) for row in cursor.fetchall()}

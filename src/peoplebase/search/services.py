@@ -206,8 +206,11 @@ def ranked_ids(query: str, limit: int = 200) -> list[int]:
     return [hit.contact_id for hit in search_contacts(query, limit=limit)]
 
 
-def search_contacts(query: str, *, limit: int = 200) -> list[SearchHit]:
-    """Contacts matching `query`, best first: exact email/phone, names, then other fields."""
+def search_contacts(query: str, *, limit: int = 200, archived: bool = True) -> list[SearchHit]:
+    """Contacts matching `query`, best first: exact email/phone, names, then other fields.
+
+    Archived contacts are among them unless `archived` is False.
+    """
     from peoplebase.contacts.services import workspace_phone_region
 
     limit = max(1, min(int(limit), MAX_LIMIT))
@@ -219,7 +222,7 @@ def search_contacts(query: str, *, limit: int = 200) -> list[SearchHit]:
         return []
     with connection.cursor() as cursor:
         # Only contacts that still exist: the index may hold rows of deleted ones.
-        live_docs = current_engine().fetch_live(cursor, list(found))
+        live_docs = current_engine().fetch_live(cursor, list(found), archived=archived)
     hits = [
         _score(parsed, contact_id, how, live_docs[contact_id])
         for contact_id, how in found.items()

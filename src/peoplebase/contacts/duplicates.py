@@ -25,6 +25,7 @@ MAX_CANDIDATES = 10
 # Rows read per lookup: a very common surname is cut off rather than slowing every keystroke.
 # Emails and phones rarely match more than a few rows; the name lookups share the rest, the
 # same first name before the initial range (which only adds initials and first-name typos).
+SHOWN_FIELDS = ("id", "full_name", "email", "phone", "sort_name", "company__name")
 LIMITS = {"email": 10, "phone": 10, "name": 15, "initial": 10, "swapped": 10, "company": 5}
 
 
@@ -137,7 +138,7 @@ def find_duplicate_candidates(
     ids = [i for i in union_ids(lookups) if i != exclude_id]
     if not ids:
         return []
-    rows = record_rows(Contact.objects.filter(id__in=ids, is_archived=False))
+    rows = record_rows(Contact.objects.filter(id__in=ids, is_archived=False).order_by())
     records = [record_from_row(row) for row in rows]
     wanted = _query_record(
         email_list, phone_list, full_name, _company_name(company_id, company_name), birthday
@@ -157,7 +158,9 @@ def find_duplicate_candidates(
             scored[record.id] = (0.0, [f"{shared} (names differ)"])
     if not scored:
         return []
-    contacts = Contact.objects.select_related("company", "owner").in_bulk(list(scored))
+    # What the warning and the 409 show (other fields would load on first use).
+    shown = Contact.objects.select_related("company").only(*SHOWN_FIELDS)
+    contacts = shown.in_bulk(list(scored))
     candidates = [
         DuplicateCandidate(contact=contacts[cid], reasons=reasons, match_score=score)
         for cid, (score, reasons) in scored.items()

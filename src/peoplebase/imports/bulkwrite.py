@@ -157,3 +157,19 @@ def tune_for_bulk_writes() -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+
+
+def relax_commit_durability() -> None:
+    """Let this transaction's commit return before its WAL reaches disk (PostgreSQL only).
+
+    `SET LOCAL` lasts until the transaction ends. Safe for an import batch: each batch commits
+    together with the job's counters, so a server crash loses at most the last few batches,
+    each whole (rows and counters together), and the counters still say exactly which rows
+    are in: a job left running resumes after them when run again (`services.run_import`), one
+    marked failed can be undone as a whole. Nothing is ever half-written. SQLite in WAL mode
+    with synchronous=NORMAL already skips the flush at commit.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit = off")

@@ -99,6 +99,9 @@ class PreparedRow:
     match_id: int | None = None
     changes: dict[str, Any] | None = None
     contact_id: int | None = None
+    # The search index's names, emails, phones and title text, made where the row is cleaned
+    # (the second process when parallel) so the writing process only adds company and tags.
+    search_text: tuple[str, str, str, str] = ("", "", "", "")
 
     @property
     def report(self) -> str:
@@ -174,6 +177,25 @@ def prepare(row: PreparedRow, ctx: RowContext) -> None:
         row.outcome, row.reason = RowOutcome.INVALID, describe_errors(errors.errors)
         return
     row.clean = clean
+    row.search_text = search_text(clean)
+
+
+def search_text(clean: CleanContact) -> tuple[str, str, str, str]:
+    """The index text `search.services.build_documents` would read back for this row's
+    contact: names, emails and phones (primary first, then in file order) and job title."""
+    scalars = clean.scalars
+    emails = sorted(clean.emails or [], key=lambda e: not e.is_primary)
+    phones = sorted(clean.phones or [], key=lambda p: not p.is_primary)
+    return (
+        name_text(
+            scalars.get("first_name") or "",
+            scalars.get("last_name") or "",
+            scalars.get("full_name") or "",
+        ),
+        email_text(e.email for e in emails),
+        phone_text(p.number for p in phones),
+        " ".join(tokens(scalars.get("job_title") or "")),
+    )
 
 
 def describe_errors(errors: dict[str, list[str]]) -> str:
@@ -488,28 +510,32 @@ class BatchWriter:
         return docs
 
     def _document(self, row: PreparedRow, contact: dict[str, Any]) -> SearchDocument:
-        """The index row `search.services.build_documents` would read back for this contact:
-        emails and phones primary first then in insertion order, tags by their stored name."""
+        """The index row `search.services.build_documents` would read back for this contact;
+        company and tags by their stored names, which may differ from the file's spelling."""
         clean = row.clean
         assert clean is not None
-        emails = sorted(clean.emails or [], key=lambda e: not e.is_primary)
-        phones = sorted(clean.phones or [], key=lambda p: not p.is_primary)
-        tag_ids = self.__dict__["_tags"]
-        tags = [self.tag_names[tag_ids[fold(name)[:50]]] for name in clean.tags or []]
+        names, emails, phones, title = row.search_text
         company_id = contact["company_id"]
         return SearchDocument(
             contact_id=contact["id"],
-            names=name_text(
-                contact.get("first_name") or "",
-                contact.get("last_name") or "",
-                contact.get("full_name") or "",
-            ),
-            emails=email_text(e.email for e in emails),
-            phones=phone_text(p.number for p in phones),
-            company=" ".join(tokens(self.company_names[company_id])) if company_id else "",
-            title=" ".join(tokens(contact.get("job_title") or "")),
-            tags=" ".join(tokens(" ".join(tags))),
+            names=names,
+            emails=emails,
+            phones=phones,
+            company=self._company_text(company_id) if company_id else "",
+            title=title,
+            tags=self._tags_text(clean.tags) if clean.tags else "",
         )
+
+    def _company_text(self, company_id: int) -> str:
+        cache = self.__dict__.setdefault("_company_texts", {})
+        if company_id not in cache:
+            cache[company_id] = " ".join(tokens(self.company_names[company_id]))
+        return cache[company_id]
+
+    def _tags_text(self, names: list[str]) -> str:
+        tag_ids = self.__dict__["_tags"]
+        stored = [self.tag_names[tag_ids[fold(name)[:50]]] for name in names]
+        return " ".join(tokens(" ".join(stored)))
 
     def _tag_ids(self, rows: list[PreparedRow]) -> dict[str, int]:
         names = {fold(n)[:50]: n for r in rows for n in (r.clean.tags or [] if r.clean else [])}

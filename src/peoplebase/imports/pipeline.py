@@ -33,7 +33,7 @@ from peoplebase.contacts.models import (
 from peoplebase.contacts.services import get_or_create_tags, update_contact
 from peoplebase.core.errors import DomainError, ErrorCollector, ValidationFailed
 from peoplebase.customfields.services import active_definitions
-from peoplebase.imports.bulkwrite import insert_rows, reserve_ids
+from peoplebase.imports.bulkwrite import insert_rows, pairs_matching, reserve_ids
 from peoplebase.imports.mapping import apply_mapping, pop_extras
 from peoplebase.imports.models import DuplicatePolicy, ImportJob, ImportRow, RowOutcome
 from peoplebase.normalize import fold, sort_key
@@ -306,14 +306,13 @@ def existing_matches(rows: list[PreparedRow], ctx: RowContext) -> dict[str, int]
     emails = sorted({e for r in rows for e in r.emails})
     phones = sorted({p for r in rows for p in r.phones})
     found: dict[str, int] = {}
-    if emails:
-        pairs = ContactEmail.objects.filter(email__in=emails).values_list("email", "contact_id")
-        for email, contact_id in pairs.order_by("-contact_id"):
-            found[f"e:{email}"] = contact_id
-    if phones:
-        pairs = ContactPhone.objects.filter(number__in=phones).values_list("number", "contact_id")
-        for number, contact_id in pairs.order_by("-contact_id"):
-            found[f"p:{number}"] = contact_id
+    for prefix, model, column, values in (
+        ("e", ContactEmail, "email", emails),
+        ("p", ContactPhone, "number", phones),
+    ):
+        for value, contact_id in pairs_matching(model, column, values):
+            key = f"{prefix}:{value}"
+            found[key] = min(contact_id, found.get(key, contact_id))
     if ctx.match_name_company:
         found.update(_name_company_matches(rows))
     return found

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from typing import Any
 
 from django.apps import apps
@@ -224,16 +224,34 @@ def resolve_owners(rows: list[PreparedRow], ctx: RowContext) -> None:
             row.warning = UNKNOWN_OWNER_WARNING.format(email=row.owner_email)
 
 
-# The row context a forked cleaning process works with (set just before the fork).
-_worker_context: RowContext | None = None
 PARALLEL_MIN_ROWS = 20_000
+# How long the writing process waits for the cleaning process to stop once it is told to.
+CLEANER_STOP_SECONDS = 5.0
 
 
-def _prepare_batch(batch: list[PreparedRow]) -> list[PreparedRow]:
-    assert _worker_context is not None
-    for row in batch:
-        prepare(row, _worker_context)
-    return batch
+def _clean_in_child(source: Iterator[list[PreparedRow]], ctx: RowContext, out: Connection) -> None:
+    """The cleaning process: reads the file itself and sends each cleaned batch back.
+
+    Reading here rather than being sent the rows spares the writing process half of the
+    pickling; the send blocks while the writer is busy, so at most one cleaned batch waits.
+    """
+    try:
+        for batch in source:
+            for row in batch:
+                prepare(row, ctx)
+            out.send(batch)
+        out.send(None)
+    except (BrokenPipeError, EOFError):
+        pass  # the writer stopped early (cancel or error) and closed its end
+    except Exception as exc:  # the writer re-raises it, as if it had read the file itself
+        try:
+            out.send(exc)
+        except (BrokenPipeError, EOFError):
+            pass
+        except Exception:  # an exception that will not pickle
+            out.send(RuntimeError(f"{type(exc).__name__}: {exc}"))
+    finally:
+        out.close()
 
 
 def prepared_batches(
@@ -241,10 +259,10 @@ def prepared_batches(
 ) -> Iterator[list[PreparedRow]]:
     """Batches with every row mapped and cleaned, owners resolved.
 
-    With `parallel`, a forked process cleans the next batch while this one writes the last,
-    so the two halves of the work use both cores. At most two batches wait at a time, so
-    memory stays flat. The cleaning process runs `prepare` only, which never uses the
-    database; it is forked outside any transaction and ends with the generator.
+    With `parallel`, a forked process reads and cleans the next batch while this one writes
+    the last, so the two halves of the work use both cores; memory stays flat (one batch in
+    flight). The cleaning process runs `prepare` only, which never uses the database; it is
+    forked outside any transaction and ends with the generator.
     """
     if not parallel:
         for batch in source:
@@ -253,20 +271,26 @@ def prepared_batches(
             resolve_owners(batch, ctx)
             yield batch
         return
-    global _worker_context
-    _worker_context = ctx
-    with multiprocessing.get_context("fork").Pool(1) as pool:
-        pending: deque[Any] = deque()
-        for batch in source:
-            pending.append(pool.apply_async(_prepare_batch, (batch,)))
-            if len(pending) >= 2:
-                ready = pending.popleft().get()
-                resolve_owners(ready, ctx)
-                yield ready
-        while pending:
-            ready = pending.popleft().get()
-            resolve_owners(ready, ctx)
-            yield ready
+    fork = multiprocessing.get_context("fork")
+    receive, send = fork.Pipe(duplex=False)
+    cleaner = fork.Process(target=_clean_in_child, args=(source, ctx, send), daemon=True)
+    cleaner.start()
+    send.close()  # the child holds the sending end; EOF here means it has gone
+    try:
+        while True:
+            batch = receive.recv()
+            if batch is None:
+                break
+            if isinstance(batch, BaseException):
+                raise batch
+            resolve_owners(batch, ctx)
+            yield batch
+    finally:
+        receive.close()
+        cleaner.join(CLEANER_STOP_SECONDS)
+        if cleaner.is_alive():  # stopped early (cancel, error): it is blocked sending
+            cleaner.terminate()
+            cleaner.join()
 
 
 # --- matching -----------------------------------------------------------------------------

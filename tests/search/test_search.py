@@ -197,3 +197,51 @@ def test_archived_contacts_are_still_found(people: Any, alice: Any, search: Any)
 
     set_archived(alice, people["john"], True)
     assert search("john") == [people["john"].pk]
+
+
+def test_a_company_whole_name_finds_its_people(
+    alice: Any, make_contact: Any, make_company: Any, search: Any
+) -> None:
+    from peoplebase.companies.services import set_company_archived
+
+    cedar = make_company(alice, name="Cedar Solar Inc.")
+    other = make_company(alice, name="Cedar Solar Holdings")
+    staff = [make_contact(alice, full_name=f"Staff {n}", company_id=cedar.pk) for n in "ab"]
+    elsewhere = make_contact(alice, full_name="Other Person", company_id=other.pk)
+    named = make_contact(alice, full_name="Cedar Person")
+
+    assert set(search("cedar solar inc.")) == {c.pk for c in staff}
+    assert set(search("  CEDAR   Solar Inc. ")) == {c.pk for c in staff}
+    # Not a whole company name: the words are searched in every field as before.
+    assert set(search("cedar solar")) == {*(c.pk for c in staff), elsewhere.pk}
+    assert named.pk in search("cedar")
+    hits = search_contacts("Cedar Solar Inc.")
+    assert {hit.reason for hit in hits} == {"company"}
+    set_company_archived(alice, cedar, True)
+    assert set(search("cedar solar inc.")) == {c.pk for c in staff}  # by the index, as before
+
+
+def test_name_searches_do_not_read_the_phone_region(people: Any, monkeypatch: Any) -> None:
+    def no_region() -> str:
+        raise AssertionError("the phone region was read for a name search")
+
+    monkeypatch.setattr("peoplebase.contacts.services.workspace_phone_region", no_region)
+    assert [hit.contact_id for hit in search_contacts("margaret")] == [people["margaret"].pk]
+    with pytest.raises(AssertionError):
+        search_contacts("415 555 0132")
+
+
+def test_hits_of_deleted_contacts_left_in_the_index_are_dropped(people: Any) -> None:
+    from peoplebase.contacts.models import Contact
+
+    # A bulk delete that leaves the index alone (as merges and bulk jobs may).
+    Contact.objects.filter(pk=people["mark"].pk).delete()
+    assert search_contacts("mark") == []
+    assert [hit.contact_id for hit in search_contacts("john")] == [people["john"].pk]
+
+
+def test_the_live_check_joins_the_contacts_table() -> None:
+    from peoplebase.contacts.models import Contact
+    from peoplebase.search.engines import CONTACTS
+
+    assert Contact._meta.db_table == CONTACTS

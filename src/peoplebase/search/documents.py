@@ -8,7 +8,7 @@ words, and accents and case fold identically on both.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
@@ -103,14 +103,19 @@ class ParsedQuery:
     email: str = ""
     phone_e164: str = ""
     phone_digits: tuple[str, ...] = ()
+    company_key: str = ""  # the text folded as company names are (Company.name_key)
 
     @property
     def is_empty(self) -> bool:
         return not (self.words or self.email or self.phone_digits)
 
 
-def parse_query(query: str, phone_region: str) -> ParsedQuery:
-    """Read what someone typed; never raises, whatever the characters."""
+def parse_query(query: str, phone_region: str | Callable[[], str]) -> ParsedQuery:
+    """Read what someone typed; never raises, whatever the characters.
+
+    `phone_region` may be a function: it is then called only for text that looks like a phone
+    number (reading the workspace setting is a query most searches do not need).
+    """
     text = " ".join((query or "")[:MAX_QUERY_CHARS].split())
     words = tuple(tuple(found) for found in (tokens(w) for w in text.split()[:MAX_WORDS]) if found)
     if any(max(map(len, word)) > 1 for word in words):
@@ -118,7 +123,13 @@ def parse_query(query: str, phone_region: str) -> ParsedQuery:
         words = tuple(word for word in words if max(map(len, word)) > 1)
     email = _as_email(text)
     e164, digit_forms = _as_phone(text, phone_region)
-    return ParsedQuery(words=words, email=email, phone_e164=e164, phone_digits=digit_forms)
+    return ParsedQuery(
+        words=words,
+        email=email,
+        phone_e164=e164,
+        phone_digits=digit_forms,
+        company_key=fold(text)[:200] if words else "",
+    )
 
 
 def _as_email(text: str) -> str:
@@ -130,10 +141,12 @@ def _as_email(text: str) -> str:
         return ""
 
 
-def _as_phone(text: str, region: str) -> tuple[str, tuple[str, ...]]:
+def _as_phone(text: str, region: str | Callable[[], str]) -> tuple[str, tuple[str, ...]]:
     if not PHONE_LIKE.match(text) or len(phone_digits(text)) < MIN_PHONE_DIGITS:
         return "", ()
     typed = phone_digits(text)
+    if callable(region):
+        region = region()
     try:
         e164 = normalize_phone(text, region).e164 or ""
     except ValueError:

@@ -15,6 +15,12 @@ from django.db import connection
 from peoplebase.search.documents import FIELDS, SearchDocument
 
 COLUMNS = ", ".join(FIELDS)
+CONTACTS = "contacts_contact"  # Contact._meta.db_table; a live check joins it
+
+
+def _coalesced(alias: str) -> str:
+    """The document columns of a LEFT JOINed index row, "" where there is none."""
+    return ", ".join(f"COALESCE({alias}.{name}, '')" for name in FIELDS)
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,18 @@ class SqliteEngine:
         marks = ", ".join(["%s"] * len(ids))
         cursor.execute(
             f"SELECT rowid, {COLUMNS} FROM {self.table} WHERE rowid IN ({marks})",  # noqa: S608
+            list(ids),
+        )
+        return {row[0]: SearchDocument(*row) for row in cursor.fetchall()}
+
+    def fetch_live(self, cursor: Any, ids: Sequence[int]) -> dict[int, SearchDocument]:
+        """The index rows of those `ids` that are live contacts (an empty one when missing)."""
+        if not ids:
+            return {}
+        marks = ", ".join(["%s"] * len(ids))
+        cursor.execute(
+            f"SELECT c.id, {_coalesced('f')} FROM {CONTACTS} c "  # noqa: S608
+            f"LEFT JOIN {self.table} f ON f.rowid = c.id WHERE c.id IN ({marks})",
             list(ids),
         )
         return {row[0]: SearchDocument(*row) for row in cursor.fetchall()}
@@ -188,6 +206,17 @@ class PostgresEngine:
         cursor.execute(
             f"SELECT contact_id, {COLUMNS} FROM {self.table} "  # noqa: S608
             "WHERE contact_id = ANY(%s)",
+            [list(ids)],
+        )
+        return {row[0]: SearchDocument(*row) for row in cursor.fetchall()}
+
+    def fetch_live(self, cursor: Any, ids: Sequence[int]) -> dict[int, SearchDocument]:
+        """The index rows of those `ids` that are live contacts (an empty one when missing)."""
+        if not ids:
+            return {}
+        cursor.execute(
+            f"SELECT c.id, {_coalesced('d')} FROM {CONTACTS} c "  # noqa: S608
+            f"LEFT JOIN {self.table} d ON d.contact_id = c.id WHERE c.id = ANY(%s)",
             [list(ids)],
         )
         return {row[0]: SearchDocument(*row) for row in cursor.fetchall()}

@@ -210,19 +210,19 @@ def search_contacts(query: str, *, limit: int = 200) -> list[SearchHit]:
     from peoplebase.contacts.services import workspace_phone_region
 
     limit = max(1, min(int(limit), MAX_LIMIT))
-    parsed = parse_query(query, workspace_phone_region())
+    parsed = parse_query(query, workspace_phone_region)
     if parsed.is_empty:
         return []
     found = _candidates(parsed, limit, max(limit, CANDIDATE_POOL))
     if not found:
         return []
     with connection.cursor() as cursor:
-        docs = current_engine().fetch(cursor, list(found))
-    live = set(Contact.objects.filter(pk__in=list(found)).values_list("pk", flat=True))
+        # Only contacts that still exist: the index may hold rows of deleted ones.
+        live_docs = current_engine().fetch_live(cursor, list(found))
     hits = [
-        _score(parsed, contact_id, how, docs.get(contact_id) or SearchDocument(contact_id))
+        _score(parsed, contact_id, how, live_docs[contact_id])
         for contact_id, how in found.items()
-        if contact_id in live
+        if contact_id in live_docs
     ]
     hits.sort(key=lambda hit: (-hit.rank, hit.contact_id))
     return hits[:limit]
@@ -244,11 +244,23 @@ def _candidates(parsed: ParsedQuery, limit: int, pool: int) -> dict[int, str]:
         names_found = False
         impossible = _impossible_name_clauses(parsed)
         whole_words_found = False
+        company_checked = company_found = False
         for clause in _clauses(parsed):
             if len(found) >= limit:
                 break
             if clause in impossible:
                 continue
+            if not clause.scope and not company_checked:
+                company_checked = True
+                at_company = _exact_company_contacts(parsed, pool)
+                for contact_id in at_company:
+                    found.setdefault(contact_id, "")
+                company_found = bool(at_company)
+                if company_found:
+                    # The text is a company's whole name: its people are who is meant. The
+                    # all-field clauses would read the long posting lists of company words
+                    # ("Ltd", "Architects") to find, mostly, the same contacts.
+                    break
             if whole_words_found and _is_last_word_prefix(clause):
                 # The words already matched whole outside names: expanding the last one as a
                 # prefix over every field (company suffixes, domains) cost 70 ms on PostgreSQL
@@ -261,7 +273,7 @@ def _candidates(parsed: ParsedQuery, limit: int, pool: int) -> dict[int, str]:
             )
             for contact_id in ids:
                 found.setdefault(contact_id, "")
-        if not names_found and len(found) < limit:
+        if not names_found and not company_found and len(found) < limit:
             typo_clause = _typo_clause(parsed)
             if typo_clause is not None:
                 for contact_id in engine.match(cursor, typo_clause, pool):
@@ -284,6 +296,17 @@ def _exact_matches(parsed: ParsedQuery, limit: int) -> list[tuple[int, str]]:
         )
         matches += [(contact_id, "phone") for contact_id in rows[:limit]]
     return matches
+
+
+def _exact_company_contacts(parsed: ParsedQuery, limit: int) -> list[int]:
+    """Contacts of the live companies whose whole name is the query text (via the companies
+    table's name index and the contacts' company index: two index probes)."""
+    if not parsed.company_key:
+        return []
+    contacts = Contact.objects.filter(
+        company__name_key=parsed.company_key, company__is_archived=False
+    )
+    return list(contacts.order_by().values_list("pk", flat=True)[:limit])
 
 
 def _clauses(parsed: ParsedQuery) -> list[Clause]:

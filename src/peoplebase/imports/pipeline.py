@@ -361,9 +361,12 @@ def _name_company_matches(rows: list[PreparedRow]) -> dict[str, int]:
 SUPPRESSED_REASON = "emails: {email} was erased at the person's request and is suppressed."
 
 
-def suppressed_emails(emails: list[str]) -> set[str]:
-    """Addresses on the GDPR suppression list (one query per batch), when that app is present."""
-    if not emails or not apps.is_installed("peoplebase.compliance"):
+def suppressed_emails(emails: Iterable[str]) -> set[str]:
+    """Addresses on the GDPR suppression list (one query per batch), when that app is present.
+
+    `emails` is read only when the list has entries, so an import on a workspace without
+    erasures does not even gather its batch's addresses."""
+    if not apps.is_installed("peoplebase.compliance"):
         return set()
     from peoplebase.compliance.suppression import (  # type: ignore[import-not-found]
         suppressed_emails as listed,
@@ -373,7 +376,9 @@ def suppressed_emails(emails: list[str]) -> set[str]:
 
 
 def _refuse_suppressed(rows: list[PreparedRow]) -> None:
-    blocked = suppressed_emails(sorted({e for row in rows for e in row.emails}))
+    blocked = suppressed_emails(e for row in rows if row.clean for e in row.emails)
+    if not blocked:
+        return
     for row in rows:
         hit = next((email for email in row.emails if email in blocked), None)
         if hit is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from peoplebase.duplicates.engine import LIKELY, POSSIBLE, make_record, scan, score_pair
@@ -212,25 +213,48 @@ def test_blocking_catches_nearly_every_true_pair_of_a_generated_set() -> None:
     bench = _bench()
     rows = list(bench.generate(3000, seed=11))
     records = [r for r, _ in rows]
-    truth = bench.true_pairs([e for _, e in rows])
+    truth = bench.Truth(np.array([e for _, e in rows], dtype=np.int32))
     covered = sum(
         1
-        for a, b in truth
+        for a, b in truth.iter_pairs()
         if set(blocking_keys(records[a - 1])) & set(blocking_keys(records[b - 1]))
     )
-    assert covered / len(truth) >= 0.98
+    assert covered / truth.pairs >= 0.98
+
+
+def test_bench_truth_counts_the_pairs_of_each_entity() -> None:
+    bench = _bench()
+    truth = bench.Truth(np.array([1, 1, 2, 3, 3, 3, 4], dtype=np.int32))
+    assert sorted(truth.iter_pairs()) == [(1, 2), (4, 5), (4, 6), (5, 6)]
+    assert truth.pairs == 4
+    found = bench.pair_quality(np.array([1, 4, 3]), np.array([2, 6, 4]), truth)
+    assert (found["pairs"], found["precision"], found["recall"]) == (3, 0.6667, 0.5)
+    clustered = bench.cluster_quality([[4, 5, 6], [1, 3]], truth)
+    assert (clustered["precision"], clustered["recall"]) == (0.75, 0.75)
 
 
 def test_scan_finds_the_generated_duplicates_with_high_precision() -> None:
     bench = _bench()
     rows = list(bench.generate(3000, seed=5))
     records = [r for r, _ in rows]
-    truth = bench.true_pairs([e for _, e in rows])
+    truth = bench.Truth(np.array([e for _, e in rows], dtype=np.int32))
     result = scan(records, workers=1)
-    found = {(a, b) for a, b, _, _ in result.pairs}
-    quality = bench.quality(found, truth)
+    found = np.array([(a, b) for a, b, _, _ in result.pairs]).reshape(-1, 2)
+    quality = bench.pair_quality(found[:, 0], found[:, 1], truth)
     assert quality["precision"] >= 0.97 and quality["recall"] >= 0.93
     assert result.candidate_pairs < len(records) * 20  # blocking, never all pairs
+
+
+def test_candidate_codes_are_merged_and_split_without_copies_changing_them() -> None:
+    from peoplebase.duplicates.engine.scan import _merged, _split_codes
+
+    rng = np.random.default_rng(1)
+    parts = [rng.integers(0, 1000, size=k, dtype=np.int64) for k in (0, 1, 50, 400)]
+    expected = np.unique(np.concatenate(parts))
+    merged = _merged([p.copy() for p in parts])
+    assert merged.tolist() == expected.tolist()
+    a, b = _split_codes(merged, 37)
+    assert a.dtype == np.int32 and (a.astype(np.int64) * 37 + b).tolist() == expected.tolist()
 
 
 def test_incremental_scan_only_scores_pairs_touching_changed_records() -> None:

@@ -276,6 +276,57 @@ def test_big_files_clean_in_a_second_process_with_the_same_result(
     ]
 
 
+def _parallel_job(manager: Any, upload: Any, monkeypatch: Any, count: int) -> Any:
+    monkeypatch.setattr(services, "PARALLEL_MIN_ROWS", 1)
+    monkeypatch.setattr("peoplebase.imports.pipeline.BATCH_SIZE", 2)
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    rows = [HEADER] + [[f"P{i}", "X", f"p{i}@example.com", "", "", ""] for i in range(count)]
+    return upload(manager, rows)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_error_in_the_cleaning_process_fails_the_job_after_the_batches_before_it(
+    manager: Any, upload: Any, run: Any, monkeypatch: Any
+) -> None:
+    from peoplebase.imports import pipeline
+
+    real_prepare = pipeline.prepare
+
+    def failing(row: Any, ctx: Any) -> None:
+        if row.number == 5:
+            raise ValueError("cleaner broke on row 5")
+        real_prepare(row, ctx)
+
+    monkeypatch.setattr(pipeline, "prepare", failing)  # set before the fork: the child sees it
+    job = _parallel_job(manager, upload, monkeypatch, 8)
+
+    job = run(manager, job)
+
+    assert job.status == ImportStatus.FAILED
+    assert "cleaner broke on row 5" in job.error
+    assert (job.processed_rows, job.created) == (4, 4)  # two whole batches, then the error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stopping_early_ends_the_cleaning_process(
+    manager: Any, upload: Any, monkeypatch: Any
+) -> None:
+    import multiprocessing
+
+    from peoplebase.imports import pipeline
+
+    job = _parallel_job(manager, upload, monkeypatch, 40)
+    source = pipeline.batches(services._rows(job), 2)
+    batches = pipeline.prepared_batches(source, services._context(job), parallel=True)
+
+    first = next(batches)
+    assert len(multiprocessing.active_children()) == 1  # the cleaner, blocked on its next send
+    batches.close()  # as a cancelled import does
+
+    assert [row.number for row in first] == [1, 2] and first[0].clean is not None
+    assert multiprocessing.active_children() == []
+
+
 def test_suppressed_addresses_are_refused(
     manager: Any, upload: Any, run: Any, monkeypatch: Any
 ) -> None:

@@ -1,18 +1,21 @@
 """Existing contacts that look like the one about to be created or edited (the on-create warning).
 
-Uses the duplicate matching engine (peoplebase.duplicates.engine): candidates are found with a
-few indexed lookups on the engine's strongest blocking keys (the same email, the same phone,
-the same surname with a compatible first name or initial, also swapped, and the surname among
-colleagues at the same company), then each is scored with the same explainable scoring a scan
-uses. Only pairs reaching the "possible" band are returned, so namesakes alone never warn.
+Uses the duplicate matching engine (peoplebase.duplicates.engine): candidates are found with
+indexed lookups on the engine's strongest blocking keys (the same email, the same phone, the
+same surname with the same first name or initial, also swapped, and the surname among
+colleagues at the same company), sent as one UNION ALL statement, then each is scored with the
+same explainable scoring a scan uses. Only pairs reaching the "possible" band are returned, so
+namesakes alone never warn.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Q
+from django.db import connections
+from django.db.models import Q, QuerySet
 
 from peoplebase.contacts.models import Contact, ContactEmail, ContactPhone
 from peoplebase.duplicates.engine.records import PersonRecord, make_record, split_name
@@ -20,7 +23,10 @@ from peoplebase.duplicates.engine.scoring import score_pair
 
 MAX_CANDIDATES = 10
 # Rows read per lookup: a very common surname is cut off rather than slowing every keystroke.
-LOOKUP_LIMIT = 60
+# Emails and phones rarely match more than a few rows; the name lookups share the rest, the
+# same first name before the initial range (which only adds initials and first-name typos).
+SHOWN_FIELDS = ("id", "full_name", "email", "phone", "sort_name", "company__name")
+LIMITS = {"email": 10, "phone": 10, "name": 15, "initial": 10, "swapped": 10, "company": 5}
 
 
 @dataclass
@@ -39,51 +45,72 @@ def _after(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-def _name_range(last: str, first: str) -> Q:
+def _name_range(prefix: str) -> Q:
     # sort_name is folded "last first": a range on it walks the contact list index.
-    prefix = f"{last} {first[:1]}".strip()
     return Q(sort_name__gte=prefix, sort_name__lt=_after(prefix))
 
 
-def _candidate_ids(
+def candidate_lookups(
     emails: list[str], phones: list[str], first: str, last: str, company_id: int | None
-) -> list[int]:
-    ids: list[int] = []
+) -> list[QuerySet[Any, int]]:
+    """One indexed lookup per blocking key, each returning contact ids under its own LIMIT."""
+    lookups = []
     if emails:
-        ids += (
-            ContactEmail.objects.filter(email__in=emails)
-            .order_by()
-            .values_list("contact_id", flat=True)[:LOOKUP_LIMIT]
-        )
+        by_email = ContactEmail.objects.filter(email__in=emails)
+        lookups.append(_limited(by_email.values_list("contact_id", flat=True), "email"))
     if phones:
-        ids += (
-            ContactPhone.objects.filter(number__in=phones)
-            .order_by()
-            .values_list("contact_id", flat=True)[:LOOKUP_LIMIT]
-        )
-    # No ORDER BY: sorting by the list order makes SQLite walk the whole name index.
-    live = Contact.objects.filter(is_archived=False).order_by()
+        by_phone = ContactPhone.objects.filter(number__in=phones)
+        lookups.append(_limited(by_phone.values_list("contact_id", flat=True), "phone"))
     if last:
-        for part in [(last, first)] + ([(first, last)] if first else []):
-            ids += live.filter(_name_range(*part)).values_list("id", flat=True)[:LOOKUP_LIMIT]
+        live = Contact.objects.filter(is_archived=False)
+        ranges = {f"{last} {first}".strip(): "name"}
+        ranges.setdefault(f"{last} {first[:1]}".strip(), "initial")
+        if first:
+            ranges.setdefault(f"{first} {last[:1]}", "swapped")
+        for prefix, key in ranges.items():
+            in_range = live.filter(_name_range(prefix))
+            lookups.append(_limited(in_range.values_list("id", flat=True), key))
         if company_id:
-            ids += live.filter(company_id=company_id, last_name__iexact=last).values_list(
-                "id", flat=True
-            )[:LOOKUP_LIMIT]
-    return list(dict.fromkeys(ids))
+            colleagues = live.filter(company_id=company_id, last_name__iexact=last)
+            lookups.append(_limited(colleagues.values_list("id", flat=True), "company"))
+    return lookups
+
+
+def _limited(ids: QuerySet[Any, int], key: str) -> QuerySet[Any, int]:
+    # No ORDER BY: ordering by the list order makes SQLite walk the whole name index.
+    return ids.order_by()[: LIMITS[key]]
+
+
+def union_ids(lookups: list[QuerySet[Any, int]]) -> list[int]:
+    """The ids every lookup finds, in one statement: UNION ALL of the lookups, each wrapped
+    so that it keeps its own LIMIT (SQLite allows no LIMIT on a bare compound member).
+    The SQL comes from the ORM's compiler; values travel as parameters only."""
+    if not lookups:
+        return []
+    parts, params = [], []
+    for n, qs in enumerate(lookups):
+        sql, part_params = qs.query.get_compiler(using=qs.db).as_sql()
+        parts.append(f"SELECT * FROM ({sql}) AS lookup{n}")  # noqa: S608 (ORM-compiled)
+        params.extend(part_params)
+    with connections[lookups[0].db].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return list(dict.fromkeys(row[0] for row in cursor.fetchall()))
 
 
 def _query_record(
-    emails: list[str], phones: list[str], full_name: str, company_id: int | None, birthday: str
+    emails: list[str], phones: list[str], full_name: str, company: str, birthday: str
 ) -> PersonRecord:
+    return make_record(
+        0, full=full_name, emails=emails, phones=phones, company=company, birthday=birthday
+    )
+
+
+def _company_name(company_id: int | None, company_name: str | None) -> str:
+    if company_name is not None or not company_id:
+        return company_name or ""
     from peoplebase.companies.models import Company
 
-    company = ""
-    if company_id:
-        company = Company.objects.filter(pk=company_id).values_list("name", flat=True).first()
-    return make_record(
-        0, full=full_name, emails=emails, phones=phones, company=company or "", birthday=birthday
-    )
+    return Company.objects.filter(pk=company_id).values_list("name", flat=True).first() or ""
 
 
 def find_duplicate_candidates(
@@ -92,29 +119,34 @@ def find_duplicate_candidates(
     phones: Iterable[str] = (),
     full_name: str = "",
     company_id: int | None = None,
+    company_name: str | None = None,
     birthday: str = "",
     exclude_id: int | None = None,
 ) -> list[DuplicateCandidate]:
     """Candidates with why each matched, strongest first; emails and phones must be normalised
-    and the birthday ISO ("--MM-DD" without a year), as the contact rules leave them."""
-    from peoplebase.duplicates.records import FIELDS, records_from_rows
+    and the birthday ISO ("--MM-DD" without a year), as the contact rules leave them.
+
+    Two statements find and read the candidates (the UNION ALL of the lookups, then their
+    fields with emails and phones joined); `company_name` spares a third when the caller
+    has the company at hand."""
+    from peoplebase.duplicates.records import record_from_row, record_rows
 
     email_list = [e for e in emails if e]
     phone_list = [p for p in phones if p]
     first, last = split_name("", "", full_name)
-    ids = [
-        i
-        for i in _candidate_ids(email_list, phone_list, first, last, company_id)
-        if i != exclude_id
-    ]
+    lookups = candidate_lookups(email_list, phone_list, first, last, company_id)
+    ids = [i for i in union_ids(lookups) if i != exclude_id]
     if not ids:
         return []
-    wanted = _query_record(email_list, phone_list, full_name, company_id, birthday)
-    rows = list(Contact.objects.filter(id__in=ids, is_archived=False).values_list(*FIELDS))
+    rows = record_rows(Contact.objects.filter(id__in=ids, is_archived=False).order_by())
+    records = [record_from_row(row) for row in rows]
+    wanted = _query_record(
+        email_list, phone_list, full_name, _company_name(company_id, company_name), birthday
+    )
     remembered = _remembered_different(exclude_id, ids)
-    same_name = sum(1 for row in rows if split_name(row[1], row[2], row[3]) == (first, last))
+    same_name = sum(1 for r in records if r.first == first and r.last == last)
     scored: dict[int, tuple[float, list[str]]] = {}
-    for record in records_from_rows(rows):
+    for record in records:
         if record.id in remembered:
             continue
         match = score_pair(wanted, record, name_count=same_name + 1)
@@ -124,7 +156,11 @@ def find_duplicate_candidates(
             # Someone typing a known email or phone should hear of it even when the names
             # differ (a relative, a shared line): the person deciding sees the reason.
             scored[record.id] = (0.0, [f"{shared} (names differ)"])
-    contacts = Contact.objects.select_related("company", "owner").in_bulk(list(scored))
+    if not scored:
+        return []
+    # What the warning and the 409 show (other fields would load on first use).
+    shown = Contact.objects.select_related("company").only(*SHOWN_FIELDS)
+    contacts = shown.in_bulk(list(scored))
     candidates = [
         DuplicateCandidate(contact=contacts[cid], reasons=reasons, match_score=score)
         for cid, (score, reasons) in scored.items()

@@ -511,6 +511,7 @@ def duplicate_candidates_for(
         )
         or clean.scalars.get("full_name", ""),
         company_id=company.pk if company else None,
+        company_name=company.name if company else None,
         birthday=clean.scalars.get("birthday") or "",
         exclude_id=exclude_id,
     )

@@ -36,6 +36,10 @@ class ScanOut(Schema):
     processed: int
     candidate_pairs: int
     suggestions: int
+    likely_threshold: float | None = Field(
+        None, description="The bands the scan used (null before it started)."
+    )
+    possible_threshold: float | None = None
     error: str
     created_at: dt.datetime
     started_at: dt.datetime | None

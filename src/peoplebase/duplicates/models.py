@@ -54,6 +54,10 @@ class DuplicateScan(BackgroundJob):
     processed = models.PositiveIntegerField(default=0)
     candidate_pairs = models.PositiveBigIntegerField(default=0)
     suggestions = models.PositiveIntegerField(default=0)
+    # The bands the scan used (null on scans from before they were recorded): pairs under its
+    # "possible" were never stored, so a later, lower "possible" needs a full scan.
+    likely_threshold = models.FloatField(null=True, blank=True)
+    possible_threshold = models.FloatField(null=True, blank=True)
     # Contacts updated after this moment are re-checked by the next scan.
     watermark = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)

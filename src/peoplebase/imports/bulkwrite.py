@@ -111,6 +111,41 @@ def insert_rows(model: type[Model], rows: list[Row]) -> None:
             )
 
 
+# Values per IN list on SQLite: far below its bound-parameter limit, and small enough that
+# the planner walks the column's index once per value.
+SQLITE_IN_CHUNK = 500
+
+
+def pairs_matching(model: type[Model], column: str, values: list[str]) -> list[tuple[str, int]]:
+    """(value, contact_id) for every row of `model` whose `column` is one of `values`.
+
+    One statement per batch of values, sent without the ORM's per-value preparation:
+    `= ANY(array)` on PostgreSQL (one parameter, one plan whatever the count), chunked `IN`
+    lists on SQLite.
+    """
+    if not values:
+        return []
+    quote = connection.ops.quote_name
+    table, field = quote(model._meta.db_table), quote(model._meta.get_field(column).column)
+    found: list[tuple[str, int]] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT {field}, contact_id FROM {table} WHERE {field} = ANY(%s)",  # noqa: S608
+                [list(values)],
+            )
+            return list(cursor.fetchall())
+        for start in range(0, len(values), SQLITE_IN_CHUNK):
+            chunk = values[start : start + SQLITE_IN_CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT {field}, contact_id FROM {table} WHERE {field} IN ({marks})",  # noqa: S608
+                chunk,
+            )
+            found += cursor.fetchall()
+    return found
+
+
 def reserve_ids(model: type[Model], count: int) -> list[int]:
     """`count` new primary keys for `model`, never used before, inside the caller's transaction.
 
@@ -157,3 +192,19 @@ def tune_for_bulk_writes() -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+
+
+def relax_commit_durability() -> None:
+    """Let this transaction's commit return before its WAL reaches disk (PostgreSQL only).
+
+    `SET LOCAL` lasts until the transaction ends. Safe for an import batch: each batch commits
+    together with the job's counters, so a server crash loses at most the last few batches,
+    each whole (rows and counters together), and the counters still say exactly which rows
+    are in: a job left running resumes after them when run again (`services.run_import`), one
+    marked failed can be undone as a whole. Nothing is ever half-written. SQLite in WAL mode
+    with synchronous=NORMAL already skips the flush at commit.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit = off")

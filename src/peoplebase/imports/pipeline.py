@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from typing import Any
 
 from django.apps import apps
@@ -33,7 +33,7 @@ from peoplebase.contacts.models import (
 from peoplebase.contacts.services import get_or_create_tags, update_contact
 from peoplebase.core.errors import DomainError, ErrorCollector, ValidationFailed
 from peoplebase.customfields.services import active_definitions
-from peoplebase.imports.bulkwrite import insert_rows, reserve_ids
+from peoplebase.imports.bulkwrite import insert_rows, pairs_matching, reserve_ids
 from peoplebase.imports.mapping import apply_mapping, pop_extras
 from peoplebase.imports.models import DuplicatePolicy, ImportJob, ImportRow, RowOutcome
 from peoplebase.normalize import fold, sort_key
@@ -99,6 +99,9 @@ class PreparedRow:
     match_id: int | None = None
     changes: dict[str, Any] | None = None
     contact_id: int | None = None
+    # The search index's names, emails, phones and title text, made where the row is cleaned
+    # (the second process when parallel) so the writing process only adds company and tags.
+    search_text: tuple[str, str, str, str] = ("", "", "", "")
 
     @property
     def report(self) -> str:
@@ -174,6 +177,25 @@ def prepare(row: PreparedRow, ctx: RowContext) -> None:
         row.outcome, row.reason = RowOutcome.INVALID, describe_errors(errors.errors)
         return
     row.clean = clean
+    row.search_text = search_text(clean)
+
+
+def search_text(clean: CleanContact) -> tuple[str, str, str, str]:
+    """The index text `search.services.build_documents` would read back for this row's
+    contact: names, emails and phones (primary first, then in file order) and job title."""
+    scalars = clean.scalars
+    emails = sorted(clean.emails or [], key=lambda e: not e.is_primary)
+    phones = sorted(clean.phones or [], key=lambda p: not p.is_primary)
+    return (
+        name_text(
+            scalars.get("first_name") or "",
+            scalars.get("last_name") or "",
+            scalars.get("full_name") or "",
+        ),
+        email_text(e.email for e in emails),
+        phone_text(p.number for p in phones),
+        " ".join(tokens(scalars.get("job_title") or "")),
+    )
 
 
 def describe_errors(errors: dict[str, list[str]]) -> str:
@@ -202,16 +224,34 @@ def resolve_owners(rows: list[PreparedRow], ctx: RowContext) -> None:
             row.warning = UNKNOWN_OWNER_WARNING.format(email=row.owner_email)
 
 
-# The row context a forked cleaning process works with (set just before the fork).
-_worker_context: RowContext | None = None
 PARALLEL_MIN_ROWS = 20_000
+# How long the writing process waits for the cleaning process to stop once it is told to.
+CLEANER_STOP_SECONDS = 5.0
 
 
-def _prepare_batch(batch: list[PreparedRow]) -> list[PreparedRow]:
-    assert _worker_context is not None
-    for row in batch:
-        prepare(row, _worker_context)
-    return batch
+def _clean_in_child(source: Iterator[list[PreparedRow]], ctx: RowContext, out: Connection) -> None:
+    """The cleaning process: reads the file itself and sends each cleaned batch back.
+
+    Reading here rather than being sent the rows spares the writing process half of the
+    pickling; the send blocks while the writer is busy, so at most one cleaned batch waits.
+    """
+    try:
+        for batch in source:
+            for row in batch:
+                prepare(row, ctx)
+            out.send(batch)
+        out.send(None)
+    except (BrokenPipeError, EOFError):
+        pass  # the writer stopped early (cancel or error) and closed its end
+    except Exception as exc:  # the writer re-raises it, as if it had read the file itself
+        try:
+            out.send(exc)
+        except (BrokenPipeError, EOFError):
+            pass
+        except Exception:  # an exception that will not pickle
+            out.send(RuntimeError(f"{type(exc).__name__}: {exc}"))
+    finally:
+        out.close()
 
 
 def prepared_batches(
@@ -219,10 +259,10 @@ def prepared_batches(
 ) -> Iterator[list[PreparedRow]]:
     """Batches with every row mapped and cleaned, owners resolved.
 
-    With `parallel`, a forked process cleans the next batch while this one writes the last,
-    so the two halves of the work use both cores. At most two batches wait at a time, so
-    memory stays flat. The cleaning process runs `prepare` only, which never uses the
-    database; it is forked outside any transaction and ends with the generator.
+    With `parallel`, a forked process reads and cleans the next batch while this one writes
+    the last, so the two halves of the work use both cores; memory stays flat (one batch in
+    flight). The cleaning process runs `prepare` only, which never uses the database; it is
+    forked outside any transaction and ends with the generator.
     """
     if not parallel:
         for batch in source:
@@ -231,20 +271,26 @@ def prepared_batches(
             resolve_owners(batch, ctx)
             yield batch
         return
-    global _worker_context
-    _worker_context = ctx
-    with multiprocessing.get_context("fork").Pool(1) as pool:
-        pending: deque[Any] = deque()
-        for batch in source:
-            pending.append(pool.apply_async(_prepare_batch, (batch,)))
-            if len(pending) >= 2:
-                ready = pending.popleft().get()
-                resolve_owners(ready, ctx)
-                yield ready
-        while pending:
-            ready = pending.popleft().get()
-            resolve_owners(ready, ctx)
-            yield ready
+    fork = multiprocessing.get_context("fork")
+    receive, send = fork.Pipe(duplex=False)
+    cleaner = fork.Process(target=_clean_in_child, args=(source, ctx, send), daemon=True)
+    cleaner.start()
+    send.close()  # the child holds the sending end; EOF here means it has gone
+    try:
+        while True:
+            batch = receive.recv()
+            if batch is None:
+                break
+            if isinstance(batch, BaseException):
+                raise batch
+            resolve_owners(batch, ctx)
+            yield batch
+    finally:
+        receive.close()
+        cleaner.join(CLEANER_STOP_SECONDS)
+        if cleaner.is_alive():  # stopped early (cancel, error): it is blocked sending
+            cleaner.terminate()
+            cleaner.join()
 
 
 # --- matching -----------------------------------------------------------------------------
@@ -284,14 +330,13 @@ def existing_matches(rows: list[PreparedRow], ctx: RowContext) -> dict[str, int]
     emails = sorted({e for r in rows for e in r.emails})
     phones = sorted({p for r in rows for p in r.phones})
     found: dict[str, int] = {}
-    if emails:
-        pairs = ContactEmail.objects.filter(email__in=emails).values_list("email", "contact_id")
-        for email, contact_id in pairs.order_by("-contact_id"):
-            found[f"e:{email}"] = contact_id
-    if phones:
-        pairs = ContactPhone.objects.filter(number__in=phones).values_list("number", "contact_id")
-        for number, contact_id in pairs.order_by("-contact_id"):
-            found[f"p:{number}"] = contact_id
+    for prefix, model, column, values in (
+        ("e", ContactEmail, "email", emails),
+        ("p", ContactPhone, "number", phones),
+    ):
+        for value, contact_id in pairs_matching(model, column, values):
+            key = f"{prefix}:{value}"
+            found[key] = min(contact_id, found.get(key, contact_id))
     if ctx.match_name_company:
         found.update(_name_company_matches(rows))
     return found
@@ -316,9 +361,12 @@ def _name_company_matches(rows: list[PreparedRow]) -> dict[str, int]:
 SUPPRESSED_REASON = "emails: {email} was erased at the person's request and is suppressed."
 
 
-def suppressed_emails(emails: list[str]) -> set[str]:
-    """Addresses on the GDPR suppression list (one query per batch), when that app is present."""
-    if not emails or not apps.is_installed("peoplebase.compliance"):
+def suppressed_emails(emails: Iterable[str]) -> set[str]:
+    """Addresses on the GDPR suppression list (one query per batch), when that app is present.
+
+    `emails` is read only when the list has entries, so an import on a workspace without
+    erasures does not even gather its batch's addresses."""
+    if not apps.is_installed("peoplebase.compliance"):
         return set()
     from peoplebase.compliance.suppression import (  # type: ignore[import-not-found]
         suppressed_emails as listed,
@@ -328,7 +376,9 @@ def suppressed_emails(emails: list[str]) -> set[str]:
 
 
 def _refuse_suppressed(rows: list[PreparedRow]) -> None:
-    blocked = suppressed_emails(sorted({e for row in rows for e in row.emails}))
+    blocked = suppressed_emails(e for row in rows if row.clean for e in row.emails)
+    if not blocked:
+        return
     for row in rows:
         hit = next((email for email in row.emails if email in blocked), None)
         if hit is not None:
@@ -488,28 +538,32 @@ class BatchWriter:
         return docs
 
     def _document(self, row: PreparedRow, contact: dict[str, Any]) -> SearchDocument:
-        """The index row `search.services.build_documents` would read back for this contact:
-        emails and phones primary first then in insertion order, tags by their stored name."""
+        """The index row `search.services.build_documents` would read back for this contact;
+        company and tags by their stored names, which may differ from the file's spelling."""
         clean = row.clean
         assert clean is not None
-        emails = sorted(clean.emails or [], key=lambda e: not e.is_primary)
-        phones = sorted(clean.phones or [], key=lambda p: not p.is_primary)
-        tag_ids = self.__dict__["_tags"]
-        tags = [self.tag_names[tag_ids[fold(name)[:50]]] for name in clean.tags or []]
+        names, emails, phones, title = row.search_text
         company_id = contact["company_id"]
         return SearchDocument(
             contact_id=contact["id"],
-            names=name_text(
-                contact.get("first_name") or "",
-                contact.get("last_name") or "",
-                contact.get("full_name") or "",
-            ),
-            emails=email_text(e.email for e in emails),
-            phones=phone_text(p.number for p in phones),
-            company=" ".join(tokens(self.company_names[company_id])) if company_id else "",
-            title=" ".join(tokens(contact.get("job_title") or "")),
-            tags=" ".join(tokens(" ".join(tags))),
+            names=names,
+            emails=emails,
+            phones=phones,
+            company=self._company_text(company_id) if company_id else "",
+            title=title,
+            tags=self._tags_text(clean.tags) if clean.tags else "",
         )
+
+    def _company_text(self, company_id: int) -> str:
+        cache = self.__dict__.setdefault("_company_texts", {})
+        if company_id not in cache:
+            cache[company_id] = " ".join(tokens(self.company_names[company_id]))
+        return cache[company_id]
+
+    def _tags_text(self, names: list[str]) -> str:
+        tag_ids = self.__dict__["_tags"]
+        stored = [self.tag_names[tag_ids[fold(name)[:50]]] for name in names]
+        return " ".join(tokens(" ".join(stored)))
 
     def _tag_ids(self, rows: list[PreparedRow]) -> dict[str, int]:
         names = {fold(n)[:50]: n for r in rows for n in (r.clean.tags or [] if r.clean else [])}

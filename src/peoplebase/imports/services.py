@@ -38,7 +38,7 @@ from peoplebase.core.errors import (
 from peoplebase.core.lookups import parse_id
 from peoplebase.core.permissions import ensure_can_import, ensure_can_view
 from peoplebase.customfields.services import active_definitions
-from peoplebase.imports.bulkwrite import tune_for_bulk_writes
+from peoplebase.imports.bulkwrite import relax_commit_durability, tune_for_bulk_writes
 from peoplebase.imports.mapping import import_targets, suggest_mapping
 from peoplebase.imports.models import (
     DuplicatePolicy,
@@ -551,6 +551,7 @@ def _run_batches(job: ImportJob, progress: Progress | None) -> None:
         decide(batch, ctx, seen)
         clock = stages.add("match", clock)
         with transaction.atomic():
+            relax_commit_durability()
             writer.write(batch)
             _count(job, batch)
             job.timings = stages.seconds

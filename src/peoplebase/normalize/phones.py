@@ -62,17 +62,21 @@ def _try_parse(text: str, region: str) -> PhoneNumber | None:
         return None
 
 
-def _parse(text: str, region: str) -> PhoneNumber | None:
-    """Parse ``text``, also trying a leading "00" as the international prefix."""
+def _parse(text: str, region: str) -> tuple[PhoneNumber | None, bool]:
+    """Parse ``text``, also trying a leading "00" as the international prefix.
+
+    Returns the number and whether it is valid, so callers never check validity twice (it
+    is the dearest step of normalising a number).
+    """
     number = _try_parse(text, region)
     if number is not None and phonenumbers.is_valid_number(number):
-        return number
+        return number, True
     # "00" is the international prefix in most of the world, even where the region's is not.
     if text.startswith("00"):
         alternative = _try_parse("+" + text[2:], region)
         if alternative is not None and phonenumbers.is_possible_number(alternative):
-            return alternative
-    return number
+            return alternative, phonenumbers.is_valid_number(alternative)
+    return number, False
 
 
 def _number_region(number: PhoneNumber, fallback: str) -> str:
@@ -85,13 +89,13 @@ def _number_region(number: PhoneNumber, fallback: str) -> str:
 def _normalize_cached(raw: str, region: str) -> NormalizedPhone:
     """Normalise already-checked input; never raises."""
     text = raw.strip()
-    number = _parse(text, region)
-    if number is None or not phonenumbers.is_possible_number(number):
+    number, valid = _parse(text, region)
+    if number is None or not (valid or phonenumbers.is_possible_number(number)):
         warning = f"Could not read “{text}” as a phone number; kept as typed"
         return NormalizedPhone(e164=None, original=raw, warning=warning)
     e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
     warning = None
-    if not phonenumbers.is_valid_number(number):
+    if not valid:
         where = _number_region(number, region)
         warning = f"“{text}” may not be a valid number in {where}"
     return NormalizedPhone(e164=e164, original=raw, warning=warning)

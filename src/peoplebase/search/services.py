@@ -82,10 +82,14 @@ def index_contacts(contact_ids: Iterable[int]) -> None:
 
 def index_new_documents(docs: list[SearchDocument]) -> None:
     """Add index rows for new contacts whose documents the caller built from what it wrote
-    (the import, which so saves reading back every row it has just inserted)."""
+    (the import, which so saves reading back every row it has just inserted).
+
+    Loaded without first deleting rows of the same ids: new contacts' ids have never been
+    used (the import reserves them past every id ever given), so they have no rows to replace.
+    """
     engine = current_engine()
     with transaction.atomic(), connection.cursor() as cursor:
-        engine.write(cursor, docs)
+        engine.bulk_load(cursor, docs)
         remember_name_terms({t for d in docs for t in name_terms(d)})
 
 

@@ -96,8 +96,9 @@ def make_record(
     given_first, surname = split_name(first, last, full)
     personal, role, domain = _split_emails(emails)
     phone_keys = tuple(dict.fromkeys("+" + _NON_DIGIT.sub("", p) for p in phones if p))
-    # Names, companies and places repeat across a workspace: one copy of each string is kept
-    # (interned), which saves hundreds of megabytes at a million records.
+    # Names, companies, places, postcodes, email domains and birthdays repeat across a
+    # workspace: one copy of each string is kept (interned), which saves hundreds of
+    # megabytes at a million records.
     return PersonRecord(
         id=int(id),
         first=intern(given_first),
@@ -109,8 +110,8 @@ def make_record(
         company=intern(normalise_company(company)),
         domain=intern(domain),
         city=intern(" ".join(_words(city))),
-        postcode=_NON_ALNUM.sub("", fold(postcode)).replace(" ", ""),
-        birthday=birthday.strip(),
+        postcode=intern(_NON_ALNUM.sub("", fold(postcode)).replace(" ", "")),
+        birthday=intern(birthday.strip()),
         uid=fold(uid).replace(" ", ""),
         links=tuple(int(x) for x in links),
     )

@@ -119,8 +119,11 @@ def _blocks(workers: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     h = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
     o = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int32)
     del parts
-    order = np.lexsort((o, h))
-    h, o = h[order], o[order]
+    # Owners come in ascending order (slices in order, records in order within each), so a
+    # stable sort on the key alone orders by (key, owner).
+    order = np.argsort(h, kind="stable")
+    o = o[order]
+    h = h[order]
     del order
     if len(h):
         # One record listed twice under one key (two emails with one mailbox name) counts once.
@@ -146,6 +149,32 @@ def _neighbour_rank(records: Sequence[PersonRecord], members: np.ndarray) -> np.
     return rank[members]
 
 
+def _unique_in_place(codes: np.ndarray) -> np.ndarray:
+    """The distinct values of an array this code owns, sorted in place (np.unique would copy
+    it first: at ten million pairs that copy was the scan's memory peak)."""
+    if len(codes) < 2:
+        return codes
+    codes.sort()
+    keep = np.empty(len(codes), dtype=bool)
+    keep[0] = True
+    np.not_equal(codes[1:], codes[:-1], out=keep[1:])
+    return codes[keep]
+
+
+def _merged(parts: list[np.ndarray]) -> np.ndarray:
+    """The distinct codes of all parts; each part is freed as soon as it is copied over."""
+    if not parts:
+        return np.zeros(0, dtype=np.int64)
+    merged = np.empty(sum(len(p) for p in parts), dtype=np.int64)
+    at = 0
+    while parts:
+        part = parts.pop()
+        merged[at : at + len(part)] = part
+        at += len(part)
+        del part
+    return _unique_in_place(merged)
+
+
 def _candidate_codes(
     owners: np.ndarray, starts: np.ndarray, ends: np.ndarray, records: Sequence[PersonRecord]
 ) -> np.ndarray:
@@ -158,23 +187,38 @@ def _candidate_codes(
         first = starts[sizes == size]
         members = owners[first[:, None] + np.arange(size)].astype(np.int64)  # ascending rows
         i, j = np.triu_indices(size, 1)
-        codes.append(np.unique(members[:, i].ravel() * n + members[:, j].ravel()))
+        part = members[:, i].ravel() * n
+        part += members[:, j].ravel()
+        codes.append(_unique_in_place(part))
     large = sizes > MAX_BLOCK
     if large.any():
         lengths = sizes[large]
-        group = np.repeat(np.arange(len(lengths)), lengths)
+        group = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
         spans = zip(starts[large], ends[large], strict=True)
         index = np.concatenate([np.arange(s, e) for s, e in spans])
         members = owners[index].astype(np.int64)
+        del index
         order = np.lexsort((_neighbour_rank(records, members), group))
         members, group = members[order], group[order]
+        del order
         for step in range(1, NEIGHBOUR_WINDOW + 1):
             same = group[step:] == group[:-step]
             a, b = members[:-step][same], members[step:][same]
-            codes.append(np.unique(np.minimum(a, b) * n + np.maximum(a, b)))
-    if not codes:
-        return np.zeros(0, dtype=np.int64)
-    return np.unique(np.concatenate(codes))
+            part = np.minimum(a, b) * n
+            part += np.maximum(a, b)
+            del a, b, same
+            codes.append(_unique_in_place(part))
+    return _merged(codes)
+
+
+def _split_codes(codes: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(a, b) record indexes of pair codes, as int32 (half the memory of int64 at ten million
+    candidates), converted a chunk at a time so no full-length int64 temporary is made."""
+    a = np.empty(len(codes), dtype=np.int32)
+    b = np.empty(len(codes), dtype=np.int32)
+    for lo, hi in _slices(len(codes), PAIR_CHUNK * 4):
+        a[lo:hi], b[lo:hi] = np.divmod(codes[lo:hi], n)
+    return a, b
 
 
 # --- the score bound -------------------------------------------------------------------------
@@ -332,9 +376,7 @@ def scan(
         say(f"blocked {n} records into {len(starts)} blocks")
         codes = _candidate_codes(owners, starts, ends, records)
         del owners
-        # int32 indexes: half the memory of the pair arrays at ten million candidates.
-        pairs_a = (codes // max(n, 1)).astype(np.int32)
-        pairs_b = (codes % max(n, 1)).astype(np.int32)
+        pairs_a, pairs_b = _split_codes(codes, max(n, 1))
         del codes
         if changed_ids is not None:
             changed = np.fromiter((r.id in changed_ids for r in records), dtype=bool, count=n)

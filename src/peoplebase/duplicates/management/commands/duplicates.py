@@ -234,5 +234,7 @@ def _scan_row(scan: Any) -> dict[str, Any]:
         "changed": scan.changed,
         "candidate_pairs": scan.candidate_pairs,
         "suggestions": scan.suggestions,
+        "likely_threshold": scan.likely_threshold,
+        "possible_threshold": scan.possible_threshold,
         "error": scan.error,
     }

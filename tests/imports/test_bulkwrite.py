@@ -1,0 +1,51 @@
+"""The import writer's database helpers: per-batch settings and batched lookups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+
+from peoplebase.contacts.models import ContactEmail
+from peoplebase.imports import bulkwrite
+from peoplebase.imports.bulkwrite import relax_commit_durability
+
+
+def _synchronous_commit() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+@pytest.mark.django_db(transaction=True)
+def test_relaxed_commit_lasts_only_for_its_transaction() -> None:
+    with transaction.atomic():
+        relax_commit_durability()
+        assert _synchronous_commit() == "off"
+    assert _synchronous_commit() == "on"
+
+
+def test_pairs_matching_finds_every_stored_value_across_chunks(
+    manager: Any, make_contact: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bulkwrite, "SQLITE_IN_CHUNK", 2)  # several chunks with a few values
+    first = make_contact(manager, full_name="Ann One", emails=["ann@example.com"])
+    second = make_contact(
+        manager, full_name="Bo Two", emails=["bo@example.com", "shared@example.com"]
+    )
+    third = make_contact(manager, full_name="Cy Three", emails=["shared@example.com"])
+    wanted = ["nobody@example.com", "bo@example.com", "ann@example.com", "shared@example.com"]
+
+    pairs = bulkwrite.pairs_matching(ContactEmail, "email", wanted)
+
+    assert sorted(pairs) == sorted(
+        [
+            ("ann@example.com", first.pk),
+            ("bo@example.com", second.pk),
+            ("shared@example.com", second.pk),
+            ("shared@example.com", third.pk),
+        ]
+    )
+    assert bulkwrite.pairs_matching(ContactEmail, "email", []) == []

@@ -2,7 +2,7 @@
 
 The list shows 50 rows of several columns, so a cell is built in Python rather than through a
 template per cell (an inclusion tag cost about 0.1 ms a cell, a third of the page). Every value
-passes through `format_html`, which escapes it as a template would.
+passes through `escape` (or `format_html`), as a template would escape it.
 """
 
 from __future__ import annotations
@@ -28,16 +28,17 @@ def _time(value: Any) -> SafeString:
     if not value:
         return MUTED_DASH
     local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return format_html(
-        '<time datetime="{}">{}</time>', local.isoformat(), local.strftime("%Y-%m-%d")
-    )
+    # ISO dates hold no characters to escape.
+    return mark_safe(f'<time datetime="{local.isoformat()}">{local:%Y-%m-%d}</time>')  # noqa: S308
 
 
 def _company(contact: Any) -> Any:
     company = contact.company
     if company is None:
         return ""
-    return format_html('<a href="{}">{}</a>', company.get_absolute_url(), company.name)
+    return mark_safe(  # noqa: S308 - both escaped
+        f'<a href="{escape(company.get_absolute_url())}">{escape(company.name)}</a>'
+    )
 
 
 def _owner(contact: Any) -> Any:
@@ -53,15 +54,18 @@ def _tags(contact: Any) -> SafeString:
     return format_html_join("", '<span class="tag">{}</span> ', ((name,) for name in names))
 
 
+def _status(contact: Any) -> SafeString:
+    css, label = badge_class(contact.status), contact.get_status_display()
+    return mark_safe(f'<span class="{escape(css)}">{escape(label)}</span>')  # noqa: S308
+
+
 BUILT_IN_CELLS: dict[str, Callable[[Any], Any]] = {
     "email": lambda contact: contact.email or "",
     "phone": lambda contact: contact.phone or "",
     "company": _company,
     "job_title": lambda contact: contact.job_title,
     "owner": _owner,
-    "status": lambda contact: format_html(
-        '<span class="{}">{}</span>', badge_class(contact.status), contact.get_status_display()
-    ),
+    "status": lambda contact: _status(contact),
     "lead_score": lambda contact: contact.lead_score,
     "consent_status": lambda contact: contact.get_consent_status_display(),
     "country": lambda contact: contact.country,

@@ -260,7 +260,10 @@ def _clean_scalar(name: str, value: Any, errors: ErrorCollector) -> Any:
             return ""
         if value not in CHOICE_VALUES[name]:
             errors.add(name, choice_error(CHOICE_FIELDS[name], value))
-        return value
+        # A Choices member (a default such as ConsentType.IMPORTED) as its plain string: the
+        # same stored value, and an import's cleaning process hands rows over pickled, where
+        # each enum member costs a class lookup to rebuild (most of the unpickling time).
+        return str(value) if isinstance(value, str) else value
     if name in DATETIME_FIELDS:
         try:
             return parse_when(value)

@@ -9,6 +9,7 @@ audit entry per batch); updates of existing contacts go one by one through
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import time
 from collections.abc import Iterable, Iterator
@@ -235,6 +236,10 @@ def _clean_in_child(source: Iterator[list[PreparedRow]], ctx: RowContext, out: C
     Reading here rather than being sent the rows spares the writing process half of the
     pickling; the send blocks while the writer is busy, so at most one cleaned batch waits.
     """
+    # Everything inherited from the parent lives until this process ends: frozen, the
+    # collector no longer walks it on every pass over the cleaning's short-lived objects
+    # (a quarter of the cleaning time per row).
+    gc.freeze()
     try:
         for batch in source:
             for row in batch:
@@ -252,6 +257,19 @@ def _clean_in_child(source: Iterator[list[PreparedRow]], ctx: RowContext, out: C
             out.send(RuntimeError(f"{type(exc).__name__}: {exc}"))
     finally:
         out.close()
+
+
+def _receive(receive: Connection) -> Any:
+    """The next message from the cleaning process, unpickled with the collector paused:
+    rebuilding a batch makes tens of thousands of objects and no garbage, and the collector
+    passes those allocations trigger took two thirds of the unpickling time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return receive.recv()
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def prepared_batches(
@@ -278,7 +296,7 @@ def prepared_batches(
     send.close()  # the child holds the sending end; EOF here means it has gone
     try:
         while True:
-            batch = receive.recv()
+            batch = _receive(receive)
             if batch is None:
                 break
             if isinstance(batch, BaseException):

@@ -230,7 +230,9 @@ PARALLEL_MIN_ROWS = 20_000
 CLEANER_STOP_SECONDS = 5.0
 
 
-def _clean_in_child(source: Iterator[list[PreparedRow]], ctx: RowContext, out: Connection) -> None:
+def _clean_in_child(
+    source: Iterator[list[PreparedRow]], ctx: RowContext, out: Connection, inherited: Connection
+) -> None:
     """The cleaning process: reads the file itself and sends each cleaned batch back.
 
     Reading here rather than being sent the rows spares the writing process half of the
@@ -240,6 +242,9 @@ def _clean_in_child(source: Iterator[list[PreparedRow]], ctx: RowContext, out: C
     # collector no longer walks it on every pass over the cleaning's short-lived objects
     # (a quarter of the cleaning time per row).
     gc.freeze()
+    # The fork copied the writer's receiving end too: closed here, a writer that stops early
+    # leaves the pipe with no reader, so a blocked send fails at once and this process ends.
+    inherited.close()
     try:
         for batch in source:
             for row in batch:
@@ -291,7 +296,7 @@ def prepared_batches(
         return
     fork = multiprocessing.get_context("fork")
     receive, send = fork.Pipe(duplex=False)
-    cleaner = fork.Process(target=_clean_in_child, args=(source, ctx, send), daemon=True)
+    cleaner = fork.Process(target=_clean_in_child, args=(source, ctx, send, receive), daemon=True)
     cleaner.start()
     send.close()  # the child holds the sending end; EOF here means it has gone
     try:

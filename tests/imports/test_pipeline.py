@@ -383,3 +383,22 @@ def test_import_index_rows_equal_the_rows_read_back_from_the_tables(
     expected = {doc.contact_id: doc for doc in build_documents(pk__in=ids)}
     assert indexed == expected
     assert "acme" in expected[ids[0]].company and "vip" in expected[ids[0]].tags
+
+
+@pytest.mark.parametrize(("threshold", "refreshed"), [(2, True), (3, False)])
+def test_a_large_import_refreshes_the_planner_statistics(
+    manager: Any, upload: Any, run: Any, monkeypatch: Any, threshold: int, refreshed: bool
+) -> None:
+    from peoplebase.core import dbstats
+
+    calls: list[bool] = []
+    monkeypatch.setattr(dbstats, "REFRESH_AFTER_ROWS", threshold)
+    monkeypatch.setattr(dbstats, "refresh_planner_statistics", lambda: calls.append(True) or 0.1)
+    rows = [HEADER, ["Ann", "Lee", "ann@example.com", "", "", ""]]
+    job = upload(manager, [*rows, ["Bo", "Ek", "bo@example.com", "", "", ""]])
+
+    job = run(manager, job)
+
+    assert job.created == 2
+    assert bool(calls) is refreshed
+    assert ("statistics" in job.timings) is refreshed

@@ -27,6 +27,7 @@ from peoplebase.audit.services import AuditAction, record_change
 from peoplebase.contacts.cleaning import CHOICE_FIELDS, TEXT_LIMITS, clean_tag_names
 from peoplebase.contacts.models import ConsentStatus, ConsentType, Contact
 from peoplebase.contacts.services import update_contact, workspace_phone_region
+from peoplebase.core.dbstats import refresh_after_bulk_write
 from peoplebase.core.errors import (
     Conflict,
     DomainError,
@@ -563,6 +564,11 @@ def _run_batches(job: ImportJob, progress: Progress | None) -> None:
         _finish(job, ImportStatus.CANCELLED, stages=stages)
         return
     job.rejected_path = write_rejected_file(job)
+    # A large import changes the tables' spread enough that the planners choose wrong indexes
+    # until the statistics are read again (see core/dbstats.py).
+    clock = time.perf_counter()
+    if refresh_after_bulk_write(job.created + job.updated) is not None:
+        stages.add("statistics", clock)
     _finish(job, ImportStatus.DONE, stages=stages)
 
 

@@ -129,6 +129,18 @@ def test_count_endpoint_checks_sign_in_and_active_users(alice: Any) -> None:
     assert client.get(COUNT_URL, **HTMX).status_code in (302, 403)
 
 
+def test_count_endpoint_ignores_unreadable_filters_like_the_list(
+    alice: Any, make_contact: Any
+) -> None:
+    make_contact(alice, full_name="Ann Able")
+    bad = {"lead_score_min": "lots", "created_after": "someday", "q": "ann"}
+    for url in (COUNT_URL, LIST_URL):
+        assert signed_in(alice).get(url, bad, **HTMX).status_code == 200
+        # A saved view that does not exist is a clear 404 on both, never a 500.
+        assert signed_in(alice).get(url, {"view": "999999"}, **HTMX).status_code == 404
+    assertContains(signed_in(alice).get(COUNT_URL, bad, **HTMX), "1 matching contact")
+
+
 def test_count_endpoint_only_answers_get(alice: Any) -> None:
     assert signed_in(alice).post(COUNT_URL).status_code == 405
 

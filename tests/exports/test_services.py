@@ -190,8 +190,8 @@ def test_housekeeping_deletes_expired_export_files_without_anyone_listing_them(
 
     make_contact(alice, full_name="Someone")
     export = services.start_export(alice, services.parse_export_request(alice, {}))
-    assert run_housekeeping() == {"expired_exports": 0}
+    assert run_housekeeping() == {"expired_exports": 0, "restored_indexes": 0}
     _expire(export)
 
-    assert run_housekeeping() == {"expired_exports": 1}
+    assert run_housekeeping() == {"expired_exports": 1, "restored_indexes": 0}
     assert not Path(export.file_path).exists()

@@ -18,10 +18,16 @@ def run_housekeeping() -> dict[str, int]:
     """Run every clean-up job; returns what each removed. Never raises: a failed clean-up
     is logged and retried next time, it must not stop the worker."""
     from peoplebase.exports.services import purge_expired_exports
+    from peoplebase.imports.bulkload import restore_indexes
 
     done: dict[str, int] = {}
-    try:
-        done["expired_exports"] = purge_expired_exports()
-    except Exception:
-        logger.exception("Housekeeping failed; it runs again in %ss", INTERVAL)
+    for name, job in (
+        ("expired_exports", purge_expired_exports),
+        # Indexes an import set aside and could not build again (its process died).
+        ("restored_indexes", restore_indexes),
+    ):
+        try:
+            done[name] = job()
+        except Exception:
+            logger.exception("Housekeeping failed; it runs again in %ss", INTERVAL)
     return done

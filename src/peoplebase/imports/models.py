@@ -108,6 +108,23 @@ class ImportRow(models.Model):
         return f"Row {self.row_number} of import #{self.job_id}: {self.outcome}"
 
 
+class DeferredIndex(models.Model):
+    """An index a large import dropped while loading and must build again (imports/bulkload.py).
+
+    `definition` is the CREATE statement the database reported for it, kept verbatim."""
+
+    job = models.ForeignKey(
+        ImportJob, null=True, on_delete=models.SET_NULL, related_name="deferred_indexes"
+    )
+    name = models.CharField(max_length=200, unique=True)
+    table = models.CharField(max_length=200)
+    definition = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} on {self.table}"
+
+
 class SavedMapping(models.Model):
     """A column mapping and defaults saved under a name, private to its owner or shared."""
 

@@ -39,6 +39,7 @@ from peoplebase.core.errors import (
 from peoplebase.core.lookups import parse_id
 from peoplebase.core.permissions import ensure_can_import, ensure_can_view
 from peoplebase.customfields.services import active_definitions
+from peoplebase.imports.bulkload import defer_indexes, restore_indexes, should_defer
 from peoplebase.imports.bulkwrite import relax_commit_durability, tune_for_bulk_writes
 from peoplebase.imports.mapping import import_targets, suggest_mapping
 from peoplebase.imports.models import (
@@ -537,6 +538,17 @@ def run_import(job_id: int, progress: Progress | None = None) -> str:
 def _run_batches(job: ImportJob, progress: Progress | None) -> None:
     ensure_can_import(job.actor)  # the role may have changed since the job was queued
     tune_for_bulk_writes()
+    # A resumed job finds its indexes still set aside; a new one sets them aside if it is big.
+    if job.deferred_indexes.exists() or (should_defer(job) and defer_indexes(job)):
+        try:
+            _write_batches(job, progress)
+        finally:
+            restore_indexes(job)  # whatever happened; a no-op once the job has restored them
+    else:
+        _write_batches(job, progress)
+
+
+def _write_batches(job: ImportJob, progress: Progress | None) -> None:
     ctx = _context(job)
     stages = Stages(dict(job.timings))
     seen = _seen_before(job)
@@ -564,6 +576,10 @@ def _run_batches(job: ImportJob, progress: Progress | None) -> None:
         _finish(job, ImportStatus.CANCELLED, stages=stages)
         return
     job.rejected_path = write_rejected_file(job)
+    clock = time.perf_counter()
+    if job.deferred_indexes.exists():
+        restore_indexes(job)
+        stages.add("indexes", clock)
     # A large import changes the tables' spread enough that the planners choose wrong indexes
     # until the statistics are read again (see core/dbstats.py).
     clock = time.perf_counter()

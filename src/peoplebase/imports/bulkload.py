@@ -1,0 +1,176 @@
+"""Very large imports into nearly empty tables load the rows first and build indexes after.
+
+Keeping a dozen B-tree and GIN indexes up to date row by row is most of what a large import
+costs the database, and it grows with the table (each new key lands on a random page); building
+an index once over rows already loaded is a sort and a sequential write. So an import of at least
+`BULK_MIN_ROWS` rows into tables holding fewer contacts than it brings sets the secondary indexes
+of the tables it fills aside while it writes, and builds them again when it ends: done, failed,
+cancelled or interrupted (PostgreSQL's documentation gives the same advice for bulk loads).
+
+Nothing is lost if the process dies in between: each index's CREATE statement, as the database
+itself reports it, is stored in `DeferredIndex` in the same transaction that drops the index.
+Housekeeping (worker start, then hourly) and `migrate` build again whatever a job that is no
+longer running left aside; a resumed job keeps them aside and builds them at its end.
+
+Never set aside: primary keys, unique indexes and constraints (they keep the data right) and
+the indexes matching reads (a contact's emails and phones, and its company when the job matches
+by name and company). Other users keep working meanwhile; lists and searches over the imported
+tables are slower until the indexes are back.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Model, QuerySet
+
+from peoplebase.contacts.models import Contact, ContactEmail, ContactPhone, ContactTag
+from peoplebase.imports.models import DeferredIndex, ImportJob, ImportRow, ImportStatus
+from peoplebase.search.engines import NAME_TOKENS, PostgresEngine
+
+logger = logging.getLogger("peoplebase.imports")
+
+# Below this many rows still to import, indexes are kept: building them again over the whole
+# table would cost more than maintaining them (measured on SQLite: 300k rows into an empty
+# database, 55 s with indexes kept, 38 s + 3.7 s to rebuild them).
+BULK_MIN_ROWS = 100_000
+DEFERRED_MODELS: tuple[type[Model], ...] = (
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    ContactTag,
+    ImportRow,
+)
+# The search engine's own tables on PostgreSQL (SQLite's FTS5 table has no separate indexes).
+DEFERRED_RAW_TABLES = (PostgresEngine.table, NAME_TOKENS)
+# Memory PostgreSQL may use to sort while building an index again (GIN builds above all).
+BUILD_MEMORY = "256MB"
+# A table busy with a long query is left alone rather than waited for: the import then
+# simply keeps its indexes.
+LOCK_WAIT = "2s"
+
+
+def should_defer(job: ImportJob) -> bool:
+    """True for an import big enough, into tables small enough, to load before indexing."""
+    rows_left = job.total_rows - job.processed_rows
+    if rows_left < BULK_MIN_ROWS:
+        return False
+    return Contact.objects.count() < rows_left
+
+
+def _kept_index_names(match_name_company: bool) -> set[str]:
+    """Indexes matching reads while the import runs, named as Django named them."""
+    kept = [(ContactEmail, "email"), (ContactPhone, "number")]
+    if match_name_company:
+        kept.append((Contact, "company"))
+    editor = connection.schema_editor()  # only for its naming rule: never entered
+    return {
+        editor._create_index_name(model._meta.db_table, [model._meta.get_field(name).column])
+        for model, name in kept
+    }
+
+
+def secondary_indexes(table: str) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of each index on `table` that no constraint needs."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
+                "JOIN pg_class i ON i.oid = x.indexrelid "
+                "WHERE x.indrelid = to_regclass(%s) AND NOT x.indisunique AND NOT x.indisprimary "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) "
+                "ORDER BY i.relname",
+                [table],
+            )
+        else:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+                "AND sql IS NOT NULL ORDER BY name",
+                [table],
+            )
+        return [
+            (name, sql)
+            for name, sql in cursor.fetchall()
+            if not sql.upper().startswith("CREATE UNIQUE")
+        ]
+
+
+def deferred_tables() -> list[str]:
+    tables = [model._meta.db_table for model in DEFERRED_MODELS]
+    if connection.vendor == "postgresql":
+        tables += DEFERRED_RAW_TABLES
+    return tables
+
+
+def defer_indexes(job: ImportJob) -> int:
+    """Drop the secondary indexes of the tables the import fills, recording each first.
+
+    Returns how many were set aside; 0 when a table was busy (the import keeps its indexes).
+    Runs outside the import's batches, in a transaction of its own.
+    """
+    kept = _kept_index_names(job.match_name_company)
+    quote = connection.ops.quote_name
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
+            count = 0
+            for table in deferred_tables():
+                for name, definition in secondary_indexes(table):
+                    if name in kept:
+                        continue
+                    DeferredIndex.objects.create(
+                        job=job, name=name, table=table, definition=definition
+                    )
+                    with connection.cursor() as cursor:
+                        cursor.execute(f"DROP INDEX {quote(name)}")
+                    count += 1
+    except DatabaseError:
+        logger.warning("Import %s keeps its indexes: a table was busy", job.pk, exc_info=True)
+        return 0
+    return count
+
+
+_CREATE = re.compile(r"^\s*CREATE\s+INDEX\s+(?!IF NOT EXISTS)", re.IGNORECASE)
+
+
+def _build(index: DeferredIndex) -> None:
+    """Create one set-aside index again (if something already did, leave it) and forget it."""
+    statement = _CREATE.sub("CREATE INDEX IF NOT EXISTS ", index.definition, count=1)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")
+            # PostgreSQL will not index a table with foreign-key checks still queued in this
+            # transaction (only when called inside a caller's open transaction): run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(statement)
+        DeferredIndex.objects.filter(pk=index.pk).delete()
+
+
+def restore_indexes(job: ImportJob | None = None) -> int:
+    """Build again the indexes `job` set aside, or, without a job, those of every job that is
+    no longer running. Returns how many it built."""
+    pending = DeferredIndex.objects.order_by("pk")
+    if job is not None:
+        pending = pending.filter(job=job)
+    else:
+        pending = pending.exclude(job__status=ImportStatus.RUNNING)
+    return _build_all(pending)
+
+
+def restore_all_indexes() -> int:
+    """Build every set-aside index, running job or not (before a migration changes tables)."""
+    return _build_all(DeferredIndex.objects.order_by("pk"))
+
+
+def _build_all(pending: QuerySet[DeferredIndex]) -> int:
+    built = 0
+    for index in pending:
+        _build(index)
+        built += 1
+    if built:
+        logger.info("Built %s index(es) set aside by imports", built)
+    return built

@@ -1,0 +1,184 @@
+"""Large imports into nearly empty tables set secondary indexes aside and build them again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from peoplebase.contacts.models import Contact
+from peoplebase.imports import bulkload, pipeline, services
+from peoplebase.imports.apps import restore_before_migrating
+from peoplebase.imports.models import DeferredIndex, ImportJob, ImportStatus
+from peoplebase.search.services import search_contacts
+from tests.imports.conftest import HEADER
+
+
+@pytest.fixture
+def bulk(monkeypatch: Any) -> None:
+    """Any import of 3 rows or more counts as big; batches of 2 rows."""
+    monkeypatch.setattr(bulkload, "BULK_MIN_ROWS", 3)
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 2)
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+
+
+def catalogue() -> dict[str, list[tuple[str, str]]]:
+    return {table: bulkload.secondary_indexes(table) for table in bulkload.deferred_tables()}
+
+
+def people(count: int) -> list[list[str]]:
+    return [HEADER] + [
+        [f"Person{i}", "Lee", f"p{i}@example.com", f"+1 212 555 01{i:02d}", "Acme", "CEO"]
+        for i in range(count)
+    ]
+
+
+def watch_writes(monkeypatch: Any, during: Any) -> list[dict[str, list[str]]]:
+    """Record the index names of the contact and email tables as each batch is written."""
+    seen: list[dict[str, list[str]]] = []
+    real_write = pipeline.BatchWriter.write
+
+    def write(self: Any, rows: Any) -> None:
+        seen.append(
+            {
+                table: [name for name, _ in bulkload.secondary_indexes(table)]
+                for table in ("contacts_contact", "contacts_contactemail")
+            }
+        )
+        during(len(seen), self.job)
+        real_write(self, rows)
+
+    monkeypatch.setattr(pipeline.BatchWriter, "write", write)
+    return seen
+
+
+def test_a_big_import_into_an_empty_table_loads_first_and_indexes_after(
+    manager: Any, upload: Any, run: Any, bulk: None, monkeypatch: Any
+) -> None:
+    before = catalogue()
+    assert before["contacts_contact"] and before["contacts_contactemail"]
+    seen = watch_writes(monkeypatch, lambda number, job: None)
+
+    job = run(manager, upload(manager, people(5)))
+
+    assert job.status == ImportStatus.DONE and job.created == 5
+    # While loading: no list index on contacts; emails keep only the index matching reads.
+    kept_email_index = bulkload._kept_index_names(False) & {
+        name for name, _ in before["contacts_contactemail"]
+    }
+    assert len(seen) == 3
+    assert all(s["contacts_contact"] == [] for s in seen)
+    assert all(s["contacts_contactemail"] == sorted(kept_email_index) for s in seen)
+    # Afterwards every index is back as it was, nothing is left to build, and it is timed.
+    assert catalogue() == before
+    assert not DeferredIndex.objects.exists()
+    assert "indexes" in job.timings
+    person3 = Contact.objects.get(email="p3@example.com")
+    assert [hit.contact_id for hit in search_contacts("person3")] == [person3.pk]
+
+
+def test_matching_by_name_and_company_keeps_the_company_index(db: Any) -> None:
+    kept = bulkload._kept_index_names(True)
+    company_index = [
+        name for name, _ in bulkload.secondary_indexes("contacts_contact") if name in kept
+    ]
+    assert len(company_index) == 1 and "company" in company_index[0]
+
+
+def test_duplicates_of_rows_loaded_earlier_are_still_caught(
+    manager: Any, upload: Any, run: Any, bulk: None
+) -> None:
+    rows = [*people(4), ["Again", "Lee", "P1@EXAMPLE.COM", "", "", ""]]
+
+    job = run(manager, upload(manager, rows))
+
+    assert (job.created, job.skipped) == (4, 1)
+    assert Contact.objects.filter(email="p1@example.com").count() == 1
+
+
+@pytest.mark.parametrize("ending", ["error", "cancel"])
+def test_a_failed_or_cancelled_import_builds_its_indexes_again(
+    manager: Any, upload: Any, run: Any, bulk: None, monkeypatch: Any, ending: str
+) -> None:
+    before = catalogue()
+
+    def second_batch(number: int, job: ImportJob) -> None:
+        if number == 2 and ending == "error":
+            raise RuntimeError("disk full")
+        if number == 2:
+            ImportJob.objects.filter(pk=job.pk).update(cancel_requested=True)
+
+    watch_writes(monkeypatch, second_batch)
+
+    job = run(manager, upload(manager, people(6)))
+
+    expected = ImportStatus.FAILED if ending == "error" else ImportStatus.CANCELLED
+    assert job.status == expected
+    assert catalogue() == before
+    assert not DeferredIndex.objects.exists()
+
+
+def test_small_imports_and_full_tables_keep_their_indexes(
+    manager: Any, upload: Any, run: Any, bulk: None, monkeypatch: Any, make_contact: Any
+) -> None:
+    small = upload(manager, people(2))
+    assert not bulkload.should_defer(small)
+    for i in range(5):
+        make_contact(manager, first_name=f"Old{i}", last_name="Row")
+    big = upload(manager, people(5))
+    assert not bulkload.should_defer(big)  # the table already holds as many as it brings
+
+    seen = watch_writes(monkeypatch, lambda number, job: None)
+    run(manager, big)
+
+    assert all(s["contacts_contact"] for s in seen)
+
+
+def test_indexes_a_dead_import_left_aside_are_built_by_housekeeping(
+    manager: Any, upload: Any, bulk: None
+) -> None:
+    from peoplebase.core.housekeeping import run_housekeeping
+
+    before = catalogue()
+    job = upload(manager, people(5))
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+    assert bulkload.defer_indexes(job) > 0
+    assert catalogue()["contacts_contact"] == []
+
+    # Still running (perhaps on another worker): left alone.
+    assert run_housekeeping()["restored_indexes"] == 0
+    # Its process died and the job was marked failed: built again.
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED)
+    assert run_housekeeping()["restored_indexes"] == sum(len(v) for v in before.values()) - len(
+        bulkload._kept_index_names(False)
+    )
+    assert catalogue() == before
+
+
+def test_migrate_builds_every_set_aside_index_first(manager: Any, upload: Any, bulk: None) -> None:
+    before = catalogue()
+    job = upload(manager, people(5))
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+    bulkload.defer_indexes(job)
+
+    restore_before_migrating()
+
+    assert catalogue() == before
+    assert not DeferredIndex.objects.exists()
+
+
+def test_an_index_built_meanwhile_is_not_built_twice(manager: Any, upload: Any, bulk: None) -> None:
+    job = upload(manager, people(5))
+    bulkload.defer_indexes(job)
+    first = DeferredIndex.objects.order_by("pk").first()
+    assert first is not None
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # as if an earlier, interrupted restore had built it
+        cursor.execute(first.definition)
+
+    pending = DeferredIndex.objects.count()
+
+    assert bulkload.restore_indexes(job) == pending
+    assert not DeferredIndex.objects.exists()
+    assert bulkload.secondary_indexes(first.table)

@@ -32,6 +32,35 @@ def refresh_planner_statistics() -> float:
     return round(time.perf_counter() - started, 2)
 
 
+def analyze_tables(tables: list[str]) -> None:
+    """Re-read the statistics of a few tables, on PostgreSQL only.
+
+    A table a bulk load grows from nothing keeps "empty" statistics until autovacuum gets to
+    it (it did not during a whole 300k-row import), and with them the planner reads a lookup
+    of 2,000 emails through the (contact, email) index, whole, instead of the email index:
+    3 ms at 20k rows, 90 ms at 280k. SQLite's planner needs no statistics to pick that index.
+    """
+    if connection.vendor != "postgresql" or not tables:
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(quote(table) for table in tables)}")
+
+
+class GrowthWatch:
+    """Says when the rows written make statistics stale: each time their count doubles,
+    from `first` on (seven refreshes for a million rows)."""
+
+    def __init__(self, first: int = 10_000) -> None:
+        self.next_at = first
+
+    def due(self, rows_written: int) -> bool:
+        if rows_written < self.next_at:
+            return False
+        self.next_at = rows_written * 2
+        return True
+
+
 def refresh_after_bulk_write(rows_written: int) -> float | None:
     """Refresh the statistics when a bulk write was large enough to change them."""
     if rows_written < REFRESH_AFTER_ROWS:

@@ -25,9 +25,15 @@ from django.utils import timezone
 
 from peoplebase.audit.services import AuditAction, record_change
 from peoplebase.contacts.cleaning import CHOICE_FIELDS, TEXT_LIMITS, clean_tag_names
-from peoplebase.contacts.models import ConsentStatus, ConsentType, Contact
+from peoplebase.contacts.models import (
+    ConsentStatus,
+    ConsentType,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+)
 from peoplebase.contacts.services import update_contact, workspace_phone_region
-from peoplebase.core.dbstats import refresh_after_bulk_write
+from peoplebase.core.dbstats import GrowthWatch, analyze_tables, refresh_after_bulk_write
 from peoplebase.core.errors import (
     Conflict,
     DomainError,
@@ -554,6 +560,7 @@ def _write_batches(job: ImportJob, progress: Progress | None) -> None:
     seen = _seen_before(job)
     writer = BatchWriter(job, ctx)
     clock = time.perf_counter()
+    growth = GrowthWatch()
     source = batches(_rows(job), BATCH_SIZE, start=job.processed_rows)
     for batch in prepared_batches(source, ctx, parallel=_parallel(job)):
         # Reading and cleaning (in a second process when parallel) as this process sees it.
@@ -570,6 +577,9 @@ def _write_batches(job: ImportJob, progress: Progress | None) -> None:
             job.timings = stages.seconds
             job.save(update_fields=[*COUNTERS, "timings"])
         clock = stages.add("write", clock)
+        if growth.due(job.created):  # matching the next batches looks these tables up
+            analyze_tables([ContactEmail._meta.db_table, ContactPhone._meta.db_table])
+            clock = stages.add("statistics", clock)
         if progress:
             progress(job)
     if ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists():

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import connection
 
@@ -56,3 +58,28 @@ def test_a_search_rebuild_refreshes_them(admin, make_contact):
     make_contact(admin, full_name="Edsger Dijkstra")
     rebuild_index()
     assert _has_statistics()
+
+
+def test_growth_watch_is_due_each_time_the_rows_double(db: Any) -> None:
+    from peoplebase.core.dbstats import GrowthWatch
+
+    watch = GrowthWatch(first=10)
+    due = [n for n in range(0, 100, 5) if watch.due(n)]
+
+    assert due == [10, 20, 40, 80]
+
+
+def test_analyze_tables_refreshes_postgresql_row_counts(make_contact: Any, manager: Any) -> None:
+    from django.db import connection
+
+    from peoplebase.core.dbstats import analyze_tables
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's planner needs no statistics for these lookups")
+    make_contact(manager, full_name="Ann Lee", emails=["ann@example.com"])
+
+    analyze_tables(["contacts_contactemail"])
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'contacts_contactemail'")
+        assert cursor.fetchone()[0] == 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection, transaction
@@ -45,8 +46,12 @@ class TablePlan:
     table: str
     columns: str
     attnames: list[str]
-    defaults: list[Any]
-    converters: list[Any]
+    defaults: dict[str, Any]
+    # (position, converter) of the columns whose values the driver cannot take as they are.
+    converters: list[tuple[int, Any]]
+
+    def __post_init__(self) -> None:
+        self.pick = itemgetter(*self.attnames)
 
 
 _plans: dict[tuple[type[Model], str, bool], TablePlan] = {}
@@ -64,28 +69,37 @@ def _plan(model: type[Model], with_pk: bool) -> TablePlan:
             table=quote(model._meta.db_table),
             columns=", ".join(quote(f.column) for f in fields),
             attnames=[f.attname for f in fields],
-            defaults=[f.get_default() for f in fields],
+            defaults={f.attname: f.get_default() for f in fields},
             converters=[
-                None if f.get_internal_type() in plain else f.get_db_prep_save for f in fields
+                (position, f.get_db_prep_save)
+                for position, f in enumerate(fields)
+                if f.get_internal_type() not in plain
             ],
         )
     return _plans[key]
 
 
-def _values(plan: TablePlan, rows: list[Row]) -> Iterator[list[Any]]:
+def _values(plan: TablePlan, rows: list[Row]) -> Iterator[tuple[Any, ...] | list[Any]]:
+    """Each row's values in column order, defaults filled in, converted where needed.
+
+    Filling defaults by merging dicts and picking the columns with an itemgetter keeps the
+    per-column work in C: a Python loop over ~45 contact columns was a fifth of the writing.
+    """
+    defaults, pick = plan.defaults, plan.pick
+    if not plan.converters:
+        for row in rows:
+            yield pick({**defaults, **row})
+        return
     # Most rows share one "now" and one empty JSON value: convert each distinct object once.
-    last_in: list[Any] = [object()] * len(plan.attnames)
-    last_out: list[Any] = [None] * len(plan.attnames)
-    columns = list(zip(plan.attnames, plan.defaults, plan.converters, strict=True))
+    last_in: dict[int, Any] = {position: object() for position, _ in plan.converters}
+    last_out: dict[int, Any] = {}
     for row in rows:
-        values = []
-        for index, (name, default, convert) in enumerate(columns):
-            value = row.get(name, default)
-            if convert is not None:
-                if value is not last_in[index]:
-                    last_in[index], last_out[index] = value, convert(value, connection)
-                value = last_out[index]
-            values.append(value)
+        values = list(pick({**defaults, **row}))
+        for position, convert in plan.converters:
+            value = values[position]
+            if value is not last_in[position]:
+                last_in[position], last_out[position] = value, convert(value, connection)
+            values[position] = last_out[position]
         yield values
 
 

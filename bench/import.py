@@ -128,6 +128,11 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def peak_cleaner_rss_mb() -> float:
+    """The largest peak of the finished child processes (the cleaning processes)."""
+    return round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+
+
 def cpu_seconds() -> float:
     """User + system CPU of this process and its finished children (the cleaning process):
     unlike wall-clock seconds, barely changed by other jobs sharing the machine."""
@@ -197,6 +202,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "seconds_per_stage": {"upload_and_count": round(upload_seconds, 2), **job.timings},
         "seconds_generating_file": round(generated, 2),
         "peak_rss_mb": peak_rss_mb(),
+        "peak_rss_cleaner_mb": peak_cleaner_rss_mb(),
         "counts": counts,
         "expected": truth,
         "counts_exact": counts == truth and Contact.objects.count() - before == truth["created"],

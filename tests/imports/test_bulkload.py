@@ -182,3 +182,16 @@ def test_an_index_built_meanwhile_is_not_built_twice(manager: Any, upload: Any, 
     assert bulkload.restore_indexes(job) == pending
     assert not DeferredIndex.objects.exists()
     assert bulkload.secondary_indexes(first.table)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_indexes_are_built_again_side_by_side_outside_a_transaction(
+    manager: Any, upload: Any, run: Any, bulk: None
+) -> None:
+    before = catalogue()
+
+    job = run(manager, upload(manager, people(5)))
+
+    assert job.status == ImportStatus.DONE and job.created == 5
+    assert catalogue() == before
+    assert not DeferredIndex.objects.exists()

@@ -318,8 +318,9 @@ def test_stopping_early_ends_the_cleaning_process(
     # Enough rows that the cleaned batches overflow the pipe: the cleaner is still at work,
     # blocked on a send, when the writer stops.
     job = _parallel_job(manager, upload, monkeypatch, 3000)
-    source = pipeline.batches(services._rows(job), 2)
-    batches = pipeline.prepared_batches(source, services._context(job), parallel=True)
+    batches = pipeline.prepared_batches(
+        lambda: pipeline.batches(services._rows(job), 2), services._context(job), parallel=True
+    )
 
     first = next(batches)
     batches.close()  # as a cancelled import does
@@ -402,3 +403,30 @@ def test_a_large_import_refreshes_the_planner_statistics(
     assert job.created == 2
     assert bool(calls) is refreshed
     assert ("statistics" in job.timings) is refreshed
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("cleaners", [2, 3])
+def test_several_cleaning_processes_hand_batches_back_in_file_order(
+    manager: Any, upload: Any, monkeypatch: Any, cleaners: int
+) -> None:
+    import multiprocessing
+
+    from peoplebase.imports import pipeline
+
+    monkeypatch.setattr(pipeline, "CLEANERS", cleaners)
+    job = _parallel_job(manager, upload, monkeypatch, 15)  # 8 batches: not a multiple of 3
+
+    batches = list(
+        pipeline.prepared_batches(
+            lambda: pipeline.batches(services._rows(job), 2),
+            services._context(job),
+            parallel=True,
+        )
+    )
+
+    assert [row.number for batch in batches for row in batch] == list(range(1, 16))
+    assert [row.clean.emails[0].email for batch in batches for row in batch] == [
+        f"p{i}@example.com" for i in range(15)
+    ]
+    assert multiprocessing.active_children() == []

@@ -10,9 +10,10 @@ audit entry per batch); updates of existing contacts go one by one through
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
@@ -103,6 +104,8 @@ class PreparedRow:
     # The search index's names, emails, phones and title text, made where the row is cleaned
     # (the second process when parallel) so the writing process only adds company and tags.
     search_text: tuple[str, str, str, str] = ("", "", "", "")
+    # What the row is matched by (`row_keys`), made where it is cleaned, like `search_text`.
+    keys: list[str] = field(default_factory=list)
 
     @property
     def report(self) -> str:
@@ -179,6 +182,7 @@ def prepare(row: PreparedRow, ctx: RowContext) -> None:
         return
     row.clean = clean
     row.search_text = search_text(clean)
+    row.keys = row_keys(row, ctx)
 
 
 def search_text(clean: CleanContact) -> tuple[str, str, str, str]:
@@ -226,14 +230,26 @@ def resolve_owners(rows: list[PreparedRow], ctx: RowContext) -> None:
 
 
 PARALLEL_MIN_ROWS = 20_000
-# How long the writing process waits for the cleaning process to stop once it is told to.
+# Cleaning processes for a big file. Cleaning a row costs more CPU than writing it, so two
+# cleaners keep one writer busy even on two cores; when the writer is the slower side they
+# wait on their pipes and cost nothing.
+CLEANERS = 2
+# How long the writing process waits for the cleaning processes to stop once told to.
 CLEANER_STOP_SECONDS = 5.0
+
+Source = Callable[[], Iterator[list[PreparedRow]]]
 
 
 def _clean_in_child(
-    source: Iterator[list[PreparedRow]], ctx: RowContext, out: Connection, inherited: Connection
+    make_source: Source,
+    ctx: RowContext,
+    out: Connection,
+    inherited: list[Connection],
+    turn: int,
+    cleaners: int,
 ) -> None:
-    """The cleaning process: reads the file itself and sends each cleaned batch back.
+    """A cleaning process: reads the file itself and cleans every `cleaners`-th batch from
+    its `turn`, sending each back; then None, so its next turn tells the writer the file ended.
 
     Reading here rather than being sent the rows spares the writing process half of the
     pickling; the send blocks while the writer is busy, so at most one cleaned batch waits.
@@ -242,11 +258,14 @@ def _clean_in_child(
     # collector no longer walks it on every pass over the cleaning's short-lived objects
     # (a quarter of the cleaning time per row).
     gc.freeze()
-    # The fork copied the writer's receiving end too: closed here, a writer that stops early
+    # The fork copied the writer's receiving ends too: closed here, a writer that stops early
     # leaves the pipe with no reader, so a blocked send fails at once and this process ends.
-    inherited.close()
+    for connection_end in inherited:
+        connection_end.close()
     try:
-        for batch in source:
+        for index, batch in enumerate(make_source()):
+            if index % cleaners != turn:
+                continue
             for row in batch:
                 prepare(row, ctx)
             out.send(batch)
@@ -265,7 +284,7 @@ def _clean_in_child(
 
 
 def _receive(receive: Connection) -> Any:
-    """The next message from the cleaning process, unpickled with the collector paused:
+    """The next message from a cleaning process, unpickled with the collector paused:
     rebuilding a batch makes tens of thousands of objects and no garbage, and the collector
     passes those allocations trigger took two thirds of the unpickling time."""
     enabled = gc.isenabled()
@@ -278,30 +297,40 @@ def _receive(receive: Connection) -> Any:
 
 
 def prepared_batches(
-    source: Iterator[list[PreparedRow]], ctx: RowContext, *, parallel: bool
+    make_source: Source, ctx: RowContext, *, parallel: bool
 ) -> Iterator[list[PreparedRow]]:
-    """Batches with every row mapped and cleaned, owners resolved.
+    """Batches with every row mapped and cleaned, owners resolved, in file order.
 
-    With `parallel`, a forked process reads and cleans the next batch while this one writes
-    the last, so the two halves of the work use both cores; memory stays flat (one batch in
-    flight). The cleaning process runs `prepare` only, which never uses the database; it is
-    forked outside any transaction and ends with the generator.
+    `make_source` opens the file and yields its batches. With `parallel`, forked processes
+    (`CLEANERS`) each open the file and clean their share of the batches, taking turns, while
+    this one writes; memory stays flat (one batch in flight per cleaner). They run `prepare`
+    only, which never uses the database; they are forked outside any transaction and end with
+    the generator.
     """
     if not parallel:
-        for batch in source:
+        for batch in make_source():
             for row in batch:
                 prepare(row, ctx)
             resolve_owners(batch, ctx)
             yield batch
         return
     fork = multiprocessing.get_context("fork")
-    receive, send = fork.Pipe(duplex=False)
-    cleaner = fork.Process(target=_clean_in_child, args=(source, ctx, send, receive), daemon=True)
-    cleaner.start()
-    send.close()  # the child holds the sending end; EOF here means it has gone
+    receivers: list[Connection] = []
+    cleaners: list[Any] = []
+    for turn in range(CLEANERS):
+        receive, send = fork.Pipe(duplex=False)
+        receivers.append(receive)
+        cleaner = fork.Process(
+            target=_clean_in_child,
+            args=(make_source, ctx, send, list(receivers), turn, CLEANERS),
+            daemon=True,
+        )
+        cleaner.start()
+        cleaners.append(cleaner)
+        send.close()  # the child holds the sending end; EOF here means it has gone
     try:
-        while True:
-            batch = _receive(receive)
+        for turn in itertools.cycle(range(CLEANERS)):
+            batch = _receive(receivers[turn])
             if batch is None:
                 break
             if isinstance(batch, BaseException):
@@ -309,11 +338,13 @@ def prepared_batches(
             resolve_owners(batch, ctx)
             yield batch
     finally:
-        receive.close()
-        cleaner.join(CLEANER_STOP_SECONDS)
-        if cleaner.is_alive():  # stopped early (cancel, error): it is blocked sending
-            cleaner.terminate()
-            cleaner.join()
+        for receive in receivers:
+            receive.close()
+        for cleaner in cleaners:
+            cleaner.join(CLEANER_STOP_SECONDS)
+            if cleaner.is_alive():  # stopped early (cancel, error): it is blocked sending
+                cleaner.terminate()
+                cleaner.join()
 
 
 # --- matching -----------------------------------------------------------------------------
@@ -418,7 +449,7 @@ def decide(rows: list[PreparedRow], ctx: RowContext, seen: SeenInFile) -> None:
     valid = [row for row in rows if row.clean is not None]
     existing = existing_matches(valid, ctx)
     for row in valid:
-        keys = row_keys(row, ctx)
+        keys = row.keys
         earlier = seen.first_row(keys) if ctx.policy != DuplicatePolicy.CREATE else None
         if earlier is not None:
             number, key = earlier

@@ -449,7 +449,10 @@ def preview_import(actor: User, job: ImportJob, limit: int = PREVIEW_ROWS) -> Pr
     seen = SeenInFile()
     counts = {outcome: 0 for outcome in RowOutcome.values}
     shown: list[PreviewRow] = []
-    source = batches(_rows(job), BATCH_SIZE)
+
+    def source() -> Any:
+        return batches(_rows(job), BATCH_SIZE)
+
     for batch in prepared_batches(source, ctx, parallel=_parallel(job)):
         decide(batch, ctx, seen)
         for row in batch:
@@ -561,7 +564,10 @@ def _write_batches(job: ImportJob, progress: Progress | None) -> None:
     writer = BatchWriter(job, ctx)
     clock = time.perf_counter()
     growth = GrowthWatch()
-    source = batches(_rows(job), BATCH_SIZE, start=job.processed_rows)
+
+    def source() -> Any:  # opened by each cleaning process for itself
+        return batches(_rows(job), BATCH_SIZE, start=job.processed_rows)
+
     for batch in prepared_batches(source, ctx, parallel=_parallel(job)):
         # Reading and cleaning (in a second process when parallel) as this process sees it.
         clock = stages.add("read_and_clean", clock)

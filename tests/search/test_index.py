@@ -336,3 +336,22 @@ def check_index_agrees(live: list[Any], deleted: set[int]) -> None:
         assert contact.pk in by_name, contact.full_name
         assert not deleted & set(by_name)
     assert {c.pk for c in live} == set(Contact.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_terms_a_writer_already_knows_are_not_looked_up_again(
+    django_assert_num_queries: Any,
+) -> None:
+    from peoplebase.search.services import remember_name_terms
+
+    known: set[str] = set()
+    remember_name_terms({"grace", "hopper"}, known)
+    assert known == {"grace", "hopper"}
+    assert NameTermVariant.objects.filter(variant="grce", term="grace").exists()
+
+    with django_assert_num_queries(0):
+        remember_name_terms({"grace"}, known)
+    remember_name_terms({"grace", "lovelace"}, known)
+
+    assert known == {"grace", "hopper", "lovelace"}
+    assert NameTermVariant.objects.filter(variant="lovelace", term="lovelace").exists()

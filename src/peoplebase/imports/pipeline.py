@@ -483,6 +483,8 @@ class BatchWriter:
     companies: dict[str, int] = field(default_factory=dict)
     company_names: dict[int, str] = field(default_factory=dict)
     tag_names: dict[int, str] = field(default_factory=dict)
+    # Name terms the search index already has variants for (looked up once per job).
+    known_terms: set[str] = field(default_factory=set)
 
     def write(self, rows: list[PreparedRow]) -> None:
         for row in rows:
@@ -490,7 +492,7 @@ class BatchWriter:
                 self._update(row)
         created = [row for row in rows if row.outcome == RowOutcome.CREATED]
         if created:
-            index_new_documents(self._create(created))
+            index_new_documents(self._create(created), self.known_terms)
         self._notes(rows)
         insert_rows(ImportRow, [self._import_row(row) for row in rows])
         record_change(

@@ -80,7 +80,7 @@ def index_contacts(contact_ids: Iterable[int]) -> None:
             remember_name_terms({t for d in docs for t in name_terms(d)})
 
 
-def index_new_documents(docs: list[SearchDocument]) -> None:
+def index_new_documents(docs: list[SearchDocument], known_terms: set[str] | None = None) -> None:
     """Add index rows for new contacts whose documents the caller built from what it wrote
     (the import, which so saves reading back every row it has just inserted).
 
@@ -90,7 +90,7 @@ def index_new_documents(docs: list[SearchDocument]) -> None:
     engine = current_engine()
     with transaction.atomic(), connection.cursor() as cursor:
         engine.bulk_load(cursor, docs)
-        remember_name_terms({t for d in docs for t in name_terms(d)})
+        remember_name_terms({t for d in docs for t in name_terms(d)}, known_terms)
 
 
 def unindex_contacts(contact_ids: Iterable[int]) -> None:
@@ -142,8 +142,15 @@ def _grouped(pairs: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
     return grouped
 
 
-def remember_name_terms(terms: set[str]) -> None:
-    """Add the deletion variants of name terms not seen before (a term maps to itself first)."""
+def remember_name_terms(terms: set[str], known_terms: set[str] | None = None) -> None:
+    """Add the deletion variants of name terms not seen before (a term maps to itself first).
+
+    `known_terms`, kept by a caller writing many batches, holds terms already stored: they are
+    not looked up again, and the terms stored now join it.
+    """
+    if known_terms is not None:
+        terms = terms - known_terms
+        known_terms |= terms
     if not terms:
         return
     known: set[str] = set()

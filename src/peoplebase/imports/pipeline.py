@@ -91,6 +91,8 @@ class PreparedRow:
     clean: CleanContact | None = None
     file_keys: frozenset[str] = frozenset()
     company_name: str = ""
+    company_key: str = ""  # the name folded as Company.name_key is, made by the cleaner
+    sort_name: str = ""  # Contact.sort_name, made by the cleaner
     owner_email: str = ""
     owner_id: int | None = None
     note: str = ""
@@ -126,7 +128,7 @@ class PreparedRow:
         if not self.clean or not self.company_name:
             return ""
         name = fold(self.clean.scalars.get("full_name", ""))
-        return f"{name}|{fold(self.company_name)}" if name else ""
+        return f"{name}|{self.company_key}" if name else ""
 
 
 @dataclass
@@ -164,6 +166,7 @@ def prepare(row: PreparedRow, ctx: RowContext) -> None:
     extras = pop_extras(data)
     row.file_keys = frozenset(k for k, v in data.items() if v not in (None, "", [], {}))
     row.company_name = " ".join(str(extras.get("company_name") or "").split())[:200]
+    row.company_key = fold(row.company_name)[:200] if row.company_name else ""
     row.note = str(extras.get("note") or "").strip()
     row.owner_email = str(extras.get("owner_email") or "").strip().lower()
     errors = ErrorCollector()
@@ -181,6 +184,10 @@ def prepare(row: PreparedRow, ctx: RowContext) -> None:
         row.outcome, row.reason = RowOutcome.INVALID, describe_errors(errors.errors)
         return
     row.clean = clean
+    scalars = clean.scalars
+    row.sort_name = sort_key(
+        scalars.get("first_name", ""), scalars.get("last_name", ""), scalars.get("full_name", "")
+    )
     row.search_text = search_text(clean)
     row.keys = row_keys(row, ctx)
 
@@ -523,7 +530,7 @@ class BatchWriter:
 
     def _company_ids(self, rows: list[PreparedRow]) -> None:
         """Employers by folded name: existing accounts are reused, missing ones created."""
-        wanted = {fold(r.company_name)[:200]: r.company_name for r in rows if r.company_name}
+        wanted = {r.company_key: r.company_name for r in rows if r.company_key}
         missing = [key for key in wanted if key not in self.companies]
         if not missing:
             return
@@ -639,13 +646,9 @@ class BatchWriter:
             "id": pk,
             "created_by_id": self.ctx.actor.pk,
             "owner_id": row.owner_id,
-            "company_id": self.companies.get(fold(row.company_name)[:200]),
+            "company_id": self.companies.get(row.company_key),
             "custom_fields": clean.custom_fields or {},
-            "sort_name": sort_key(
-                scalars.get("first_name", ""),
-                scalars.get("last_name", ""),
-                scalars.get("full_name", ""),
-            ),
+            "sort_name": row.sort_name,
             "email": next((e.email for e in clean.emails or [] if e.is_primary), ""),
             "phone": next((p.number for p in clean.phones or [] if p.is_primary), ""),
             "created_at": now,

@@ -38,7 +38,14 @@ from peoplebase.imports.bulkwrite import insert_rows, pairs_matching, reserve_id
 from peoplebase.imports.mapping import apply_mapping, pop_extras
 from peoplebase.imports.models import DuplicatePolicy, ImportJob, ImportRow, RowOutcome
 from peoplebase.normalize import fold, sort_key
-from peoplebase.search.documents import SearchDocument, email_text, name_text, phone_text, tokens
+from peoplebase.search.documents import (
+    SearchDocument,
+    email_text,
+    name_text,
+    phone_text,
+    token_text,
+    tokens,
+)
 from peoplebase.search.services import index_new_documents
 from peoplebase.users.models import User
 
@@ -195,7 +202,7 @@ def search_text(clean: CleanContact) -> tuple[str, str, str, str]:
         ),
         email_text(e.email for e in emails),
         phone_text(p.number for p in phones),
-        " ".join(tokens(scalars.get("job_title") or "")),
+        token_text(scalars.get("job_title") or ""),
     )
 
 

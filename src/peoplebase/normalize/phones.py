@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -9,6 +10,7 @@ import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat
 
 MAX_PHONE_LENGTH = 40
+_NOT_ASCII_DIGITS = re.compile(r"[^0-9]+")
 
 
 class InvalidPhone(ValueError):
@@ -114,6 +116,9 @@ def normalize_phone(raw: str, region: str = "US") -> NormalizedPhone:
 
 def phone_digits(raw: str) -> str:
     """Return only the digits of ``raw`` (as ASCII), for search indexing."""
+    if raw.isascii():
+        # The only decimal characters in ASCII are 0-9, already their own ASCII form.
+        return _NOT_ASCII_DIGITS.sub("", raw)
     return "".join(str(int(ch)) for ch in raw if ch.isdecimal())
 
 

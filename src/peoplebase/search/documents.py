@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
@@ -26,7 +27,19 @@ FIELDS = ("names", "emails", "phones", "company", "title", "tags")
 
 def tokens(text: str) -> list[str]:
     """Folded alphanumeric tokens of `text` (punctuation and underscores split words)."""
-    return WORD.findall(fold(text or ""))
+    if not text:
+        return []
+    if text.isascii():
+        # fold() of ASCII text only lower-cases it and collapses whitespace, and whitespace
+        # never belongs to a token: the same tokens without building the folded copy.
+        return WORD.findall(text.lower())
+    return WORD.findall(fold(text))
+
+
+@lru_cache(maxsize=4096)
+def token_text(text: str) -> str:
+    """`tokens(text)` joined by spaces, remembered: for short values that repeat (job titles)."""
+    return " ".join(tokens(text))
 
 
 def _unique(items: Iterable[str]) -> list[str]:
@@ -49,8 +62,12 @@ class SearchDocument:
         return tuple(getattr(self, name) for name in FIELDS)
 
 
+@lru_cache(maxsize=16384)
 def name_text(first: str, last: str, full: str) -> str:
-    """The full name's tokens, then any first/last-name token the full name lacks."""
+    """The full name's tokens, then any first/last-name token the full name lacks.
+
+    Remembered: the same names come back all through an import (and the result is a string).
+    """
     return " ".join(_unique([*tokens(full), *tokens(first), *tokens(last)]))
 
 

@@ -1,0 +1,162 @@
+"""The import's cleaning fast paths (ASCII shortcuts, remembered results, per-mapping plans)
+must give exactly what the general code gives, for every input: compared here on tricky text.
+
+Each `reference_*` is the general path as it was before the shortcuts, kept verbatim.
+"""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+
+import pytest
+
+from peoplebase.normalize import fold, phone_digits
+from peoplebase.normalize.text import _fold_unicode
+from peoplebase.search.documents import WORD, email_text, name_text, phone_text, token_text, tokens
+
+TEXTS = [
+    "",
+    " ",
+    "\t\n",
+    "José",
+    "JOSÉ",
+    "josé garcía",
+    "Jose\u0301 (decomposed)",
+    "Straße",
+    "STRASSE",
+    "ẞ capital sharp s",
+    "İstanbul",
+    "ıstanbul",
+    "Iİıi",
+    "i̇",
+    "Ǆemal ǅ ǆ",
+    "ﬁnn ﬀ",
+    "Ⅻ Ⅷ. Henry",
+    "Zoë O'Brien",
+    "Nguyễn Văn A",
+    "山田 太郎",
+    "Дмитрий Иванов",
+    "محمد علي",
+    "٣٤٥ arabic digits",
+    "①② ⓐⓑ Ⓐ",
+    "Ångström Øster Łukasz Œuvre þór ĸ ŀ ħ ŧ đ ð æ",
+    "ΣΊΣΥΦΟΣ ὈΔΥΣΣΕΎΣ",
+    "K Kelvin Å Angstrom",
+    "dr. margaret van der berg jr.",
+    "Berg, Margaret",
+    "MARY ANN SMITH",
+    "mary ann smith",
+    "a_b-c.d",
+    "  lots   of  space ",
+    "tab\there\x0bvt\x1cfs\x1dgs",
+    "\u00a0nbsp\u00a0and\u2003em\u3000ideographic",
+    "nul\x00char",
+    "CEO",
+    "Sales Manager",
+    "Head of Ops",
+    "über-Straße 5",
+    "x" * 64,
+    "ü" * 64,
+    "ü" * 65,
+    "Ü" + "x" * 200,
+    "mixed Ελληνικά and Кириллица and 中文",
+    "emoji 😀 and skin 👍🏽",
+    "zero\u200bwidth\u200djoiner",
+    "a@b.com",
+    "a.b+tag@example.com",
+    "josé@exämple.com",
+    "user@bücher.de",
+    '"john doe"@example.com',
+    "test@ιστότοπος.δοκιμή",
+]
+
+
+def reference_fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    table = str.maketrans(
+        {
+            "ø": "o",
+            "ł": "l",
+            "æ": "ae",
+            "œ": "oe",
+            "đ": "d",
+            "ð": "d",
+            "þ": "th",
+            "ħ": "h",
+            "ŧ": "t",
+            "\u0131": "i",
+            "ŀ": "l",
+            "ĸ": "k",
+        }
+    )
+    folded = stripped.casefold().translate(table)
+    decomposed = unicodedata.normalize("NFKD", folded)
+    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
+
+
+def reference_tokens(text: str) -> list[str]:
+    return WORD.findall(reference_fold(text or ""))
+
+
+def reference_name_text(first: str, last: str, full: str) -> str:
+    found = [*reference_tokens(full), *reference_tokens(first), *reference_tokens(last)]
+    return " ".join(dict.fromkeys(t for t in found if t))
+
+
+def reference_phone_digits(raw: str) -> str:
+    return "".join(str(int(ch)) for ch in raw if ch.isdecimal())
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_fold_and_tokens_agree_with_the_general_path(text: str) -> None:
+    for _ in range(2):  # the second call is answered from the cache
+        assert fold(text) == reference_fold(text) == _fold_unicode(text)
+        assert tokens(text) == reference_tokens(text)
+        assert token_text(text) == " ".join(reference_tokens(text))
+        assert email_text([text]) == " ".join(reference_tokens(text))
+
+
+def test_tokens_of_a_cached_text_are_a_fresh_list() -> None:
+    first = tokens("Zoë Ångström")
+    first.append("changed")
+    assert tokens("Zoë Ångström") == ["zoe", "angstrom"]
+
+
+def test_name_text_agrees_with_the_general_path() -> None:
+    names = ["", "Zoë", "ZOË", "Ångström", "O'Brien", "İsmail", "ıl", "Straße", "Mary Ann", "山田"]
+    for first, last in itertools.product(names, repeat=2):
+        for full in ("", f"{first} {last}", "Dr. Zoë Strasse", "ss"):
+            for _ in range(2):
+                assert name_text(first, last, full) == reference_name_text(first, last, full)
+
+
+PHONES = [
+    "",
+    "+1 212-555-0100",
+    "(212) 555-0199",
+    "212.555.0142",
+    "+12125550100",
+    "+44 (0)20 7946 0958",
+    "tel:+1-212-555-0100;ext=12",
+    "١٢٣٤٥٦٧٨٩٠",
+    "+١ ٢١٢ ٥٥٥ ٠١٠٠",
+    "２１２５５５０１００",
+    "۰۱۲۳ persian",
+    "߀߁ nko",
+    "①② not decimal",
+    "²³ superscripts",
+    "abc",
+]
+
+
+@pytest.mark.parametrize("raw", PHONES)
+def test_phone_digits_agree_with_the_general_path(raw: str) -> None:
+    assert phone_digits(raw) == reference_phone_digits(raw)
+
+
+def test_phone_text_uses_the_same_digits() -> None:
+    assert phone_text(["+12125550100", "(212) 555-0199", "+١ ٢١٢ ٥٥٥ ٠١٠٠"]) == (
+        "12125550100 2125550100 2125550199"
+    )

@@ -7,10 +7,13 @@ Each `reference_*` is the general path as it was before the shortcuts, kept verb
 from __future__ import annotations
 
 import itertools
+import random
 import unicodedata
+from typing import Any
 
 import pytest
 
+from peoplebase.imports import mapping as mapping_module
 from peoplebase.normalize import fold, phone_digits
 from peoplebase.normalize.text import _fold_unicode
 from peoplebase.search.documents import WORD, email_text, name_text, phone_text, token_text, tokens
@@ -160,3 +163,80 @@ def test_phone_text_uses_the_same_digits() -> None:
     assert phone_text(["+12125550100", "(212) 555-0199", "+١ ٢١٢ ٥٥٥ ٠١٠٠"]) == (
         "12125550100 2125550100 2125550199"
     )
+
+
+def reference_apply_mapping(cells: list[str], mapping: dict[int, str]) -> dict[str, Any]:
+    """`apply_mapping` as it was before the per-mapping plan."""
+    data: dict[str, Any] = {}
+    emails: list[tuple[int, str]] = []
+    phones: list[tuple[int, str]] = []
+    email_kinds: list[str] = []
+    phone_kinds: list[str] = []
+    for index in sorted(mapping):
+        target = mapping[index]
+        value = mapping_module._cell(cells, index)
+        if target.startswith("emails"):
+            emails.append((index, target))
+        elif target.startswith("phones"):
+            phones.append((index, target))
+        elif target == "email_kind":
+            email_kinds.append(value)
+        elif target == "phone_kind":
+            phone_kinds.append(value)
+        elif value:
+            mapping_module._put(data, target, value)
+    mapping_module._put_list(data, "emails", cells, emails, email_kinds)
+    mapping_module._put_list(data, "phones", cells, phones, phone_kinds)
+    return data
+
+
+CELL_VALUES = [
+    "",
+    "  ",
+    "Zoë",
+    " José García ",
+    "'=SUM(A1)",
+    "'+44 20 7946 0958",
+    "'",
+    "''x",
+    "a@example.com",
+    "A@Example.com ::: a@example.com",
+    "x@example.com, y@example.com; Z@example.com",
+    "+1 212-555-0100 ::: (212) 555-0100",
+    "* Work",
+    "Mobile",
+    "HOME",
+    "Decision Maker",
+    "Opted In",
+    "42.000",
+    "7.5",
+    "vip, * myContacts ::: Customers;vip",
+    "İstanbul",
+    "note one",
+]
+
+
+def test_apply_mapping_agrees_with_the_general_path() -> None:
+    rng = random.Random(4)
+    targets = [target for target, _label in mapping_module.BUILTIN_TARGETS] + [
+        "custom.size",
+        "custom.size",
+        "emails",
+        "phones.mobile",
+        "email_kind",
+        "phone_kind",
+        "note",
+        "tags",
+        "first_name",
+    ]
+    for _ in range(300):
+        width = rng.randrange(1, 14)
+        mapping = {
+            index: rng.choice(targets)
+            for index in rng.sample(range(width + 3), rng.randrange(1, width + 1))
+        }
+        for _ in range(20):
+            cells = [rng.choice(CELL_VALUES) for _ in range(rng.randrange(0, width + 2))]
+            assert mapping_module.apply_mapping(cells, mapping) == reference_apply_mapping(
+                cells, mapping
+            )

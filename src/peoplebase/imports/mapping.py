@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -249,6 +250,7 @@ EMAIL_SPLIT = re.compile(r"\s*(?::::|[,;])\s*")
 TAG_SPLIT = re.compile(r"\s*(?::::|[,;])\s*")
 GOOGLE_SYSTEM_GROUPS = {"mycontacts"}
 NEUTRALISED = ("=", "+", "-", "@", "\t", "\r")
+NOT_DIGIT = re.compile(r"\D")
 
 
 @lru_cache(maxsize=8192)
@@ -338,29 +340,67 @@ def suggest_mapping(headers: list[str], custom_field_keys: Iterable[str] = ()) -
 
 def apply_mapping(cells: list[str], mapping: dict[int, str]) -> dict[str, Any]:
     """One row as contact service input plus extras; empty cells are left out."""
+    plan = _plan(tuple(mapping.items()))
     data: dict[str, Any] = {}
-    emails: list[tuple[int, str]] = []  # (column, target) in column order
-    phones: list[tuple[int, str]] = []
-    email_kinds: list[str] = []
-    phone_kinds: list[str] = []
-    for index in sorted(mapping):
-        target = mapping[index]
+    for index, target, plain in plan.scalars:
         value = _cell(cells, index)
+        if not value:
+            continue
+        if plain:
+            data.setdefault(target, value)  # what `_put` does for these targets
+        else:
+            _put(data, target, value)
+    if plan.emails:
+        email_kinds = [_cell(cells, index) for index in plan.email_kinds]
+        _put_list(data, "emails", cells, plan.emails, email_kinds)
+    if plan.phones:
+        phone_kinds = [_cell(cells, index) for index in plan.phone_kinds]
+        _put_list(data, "phones", cells, plan.phones, phone_kinds)
+    # With first or last name present the service keeps a full name as typed; alone, it is
+    # split into first and last.
+    return data
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    """A mapping sorted out once for all its rows: which columns fill what, in column order."""
+
+    # (column, target, plain): plain targets are simply set unless already set.
+    scalars: tuple[tuple[int, str, bool], ...]
+    emails: tuple[tuple[int, str], ...]
+    phones: tuple[tuple[int, str], ...]
+    email_kinds: tuple[int, ...]
+    phone_kinds: tuple[int, ...]
+
+
+@lru_cache(maxsize=256)
+def _plan(items: tuple[tuple[int, str], ...]) -> ColumnPlan:
+    """The plan of a mapping given as its `(column, target)` items (hashable, so remembered:
+    an import maps every row of its file with the same mapping)."""
+    scalars: list[tuple[int, str, bool]] = []
+    emails: list[tuple[int, str]] = []
+    phones: list[tuple[int, str]] = []
+    email_kinds: list[int] = []
+    phone_kinds: list[int] = []
+    for index, target in sorted(items):
         if target.startswith("emails"):
             emails.append((index, target))
         elif target.startswith("phones"):
             phones.append((index, target))
         elif target == "email_kind":
-            email_kinds.append(value)
+            email_kinds.append(index)
         elif target == "phone_kind":
-            phone_kinds.append(value)
-        elif value:
-            _put(data, target, value)
-    _put_list(data, "emails", cells, emails, email_kinds)
-    _put_list(data, "phones", cells, phones, phone_kinds)
-    # With first or last name present the service keeps a full name as typed; alone, it is
-    # split into first and last.
-    return data
+            phone_kinds.append(index)
+        else:
+            plain = not (
+                target.startswith("custom.")
+                or target in ("tags", "note", "lead_score")
+                or target in CHOICE_TARGETS
+            )
+            scalars.append((index, target, plain))
+    return ColumnPlan(
+        tuple(scalars), tuple(emails), tuple(phones), tuple(email_kinds), tuple(phone_kinds)
+    )
 
 
 def _cell(cells: list[str], index: int) -> str:
@@ -406,7 +446,7 @@ def _put_list(
     data: dict[str, Any],
     kind_key: str,
     cells: list[str],
-    columns: list[tuple[int, str]],
+    columns: Sequence[tuple[int, str]],
     kinds: list[str],
 ) -> None:
     is_email = kind_key == "emails"
@@ -422,7 +462,7 @@ def _put_list(
         primary = kind_text.strip().startswith("*") and not has_primary
         for piece in _pieces(value, is_email):
             piece = piece.strip()
-            identity = piece.casefold() if is_email else re.sub(r"\D", "", piece) or piece
+            identity = piece.casefold() if is_email else NOT_DIGIT.sub("", piece) or piece
             if not piece or identity in seen:
                 continue
             seen.add(identity)

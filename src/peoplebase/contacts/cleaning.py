@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.utils import timezone
@@ -341,23 +342,32 @@ def clean_contact_input(
 def _settle_names(
     data: dict[str, Any], instance: Contact | None, result: CleanContact, errors: ErrorCollector
 ) -> None:
-    touched = {"first_name", "last_name", "full_name"} & set(data)
-    if not touched and instance is not None:
+    has_first, has_last, has_full = "first_name" in data, "last_name" in data, "full_name" in data
+    if not (has_first or has_last or has_full) and instance is not None:
         return
-    current = {
-        name: getattr(instance, name) if instance else ""
-        for name in ("first_name", "last_name", "full_name")
-    }
-    merged = {**current, **{k: result.scalars[k] for k in touched}}
-    if ("first_name" in touched or "last_name" in touched) and "full_name" not in touched:
-        merged["full_name"] = ""
-    if touched == {"full_name"}:
+    scalars = result.scalars
+    if instance:
+        first, last, full = instance.first_name, instance.last_name, instance.full_name
+    else:
+        first = last = full = ""
+    if has_first:
+        first = scalars["first_name"]
+    if has_last:
+        last = scalars["last_name"]
+    if has_full:
+        full = scalars["full_name"]
+    elif has_first or has_last:
+        full = ""
+    if has_full and not (has_first or has_last):
         # A new full name alone replaces the person's name: parse it afresh into its parts.
-        merged["first_name"] = merged["last_name"] = ""
-    first, last, full = split_or_compose(
-        merged["first_name"], merged["last_name"], merged["full_name"]
-    )
-    result.scalars.update(first_name=first[:100], last_name=last[:100], full_name=full[:300])
+        first = last = ""
+    first, last, full = _split_or_compose(first, last, full)
+    scalars.update(first_name=first[:100], last_name=last[:100], full_name=full[:300])
+
+
+# The same names come back all through an import: split or composed once each (a pure
+# function of its three strings).
+_split_or_compose = lru_cache(maxsize=16384)(split_or_compose)
 
 
 def _settle_consent(result: CleanContact, instance: Contact | None) -> None:

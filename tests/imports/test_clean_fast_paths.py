@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 import unicodedata
 from typing import Any
 
@@ -185,9 +186,53 @@ def reference_apply_mapping(cells: list[str], mapping: dict[int, str]) -> dict[s
             phone_kinds.append(value)
         elif value:
             mapping_module._put(data, target, value)
-    mapping_module._put_list(data, "emails", cells, emails, email_kinds)
-    mapping_module._put_list(data, "phones", cells, phones, phone_kinds)
+    reference_put_list(data, "emails", cells, emails, email_kinds)
+    reference_put_list(data, "phones", cells, phones, phone_kinds)
     return data
+
+
+def reference_put_list(
+    data: dict[str, Any],
+    kind_key: str,
+    cells: list[str],
+    columns: list[tuple[int, str]],
+    kinds: list[str],
+) -> None:
+    is_email = kind_key == "emails"
+    items: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    has_primary = False
+    for position, (index, target) in enumerate(columns):
+        value = mapping_module._cell(cells, index)
+        if not value:
+            continue
+        kind_text = kinds[position] if position < len(kinds) else ""
+        kind = (
+            target.split(".", 1)[1]
+            if "." in target
+            else mapping_module.kind_of(kind_text, email=is_email)
+        )
+        primary = kind_text.strip().startswith("*") and not has_primary
+        if ":::" in value or (is_email and ("," in value or ";" in value)):
+            splitter = mapping_module.EMAIL_SPLIT if is_email else mapping_module.PACKED
+            pieces = splitter.split(value)
+        else:
+            pieces = [value]
+        for piece in pieces:
+            piece = piece.strip()
+            identity = piece.casefold() if is_email else re.sub(r"\D", "", piece) or piece
+            if not piece or identity in seen:
+                continue
+            seen.add(identity)
+            item: dict[str, Any] = {"email" if is_email else "number": piece}
+            if kind:
+                item["kind"] = kind
+            if primary:
+                item["is_primary"] = True
+                has_primary, primary = True, False
+            items.append(item)
+    if items:
+        data[kind_key] = items
 
 
 CELL_VALUES = [
@@ -213,6 +258,18 @@ CELL_VALUES = [
     "vip, * myContacts ::: Customers;vip",
     "İstanbul",
     "note one",
+    "'\t+1 212 555 0100",
+    "'\r x@example.com ",
+    "'-5",
+    "'@handle",
+    " Work ",
+    "* ",
+    "*",
+    "INTERNET",
+    "iPhone",
+    "other",
+    "+1 212-555-0100, +1 212-555-0101",
+    "a@example.com ::: ",
 ]
 
 

@@ -342,8 +342,15 @@ def apply_mapping(cells: list[str], mapping: dict[int, str]) -> dict[str, Any]:
     """One row as contact service input plus extras; empty cells are left out."""
     plan = _plan(tuple(mapping.items()))
     data: dict[str, Any] = {}
+    width = len(cells)
     for index, target, plain in plan.scalars:
-        value = _cell(cells, index)
+        # `_cell`, inlined: this loop runs for every mapped cell of every imported row.
+        value = cells[index] if index < width else ""
+        if not value:
+            continue
+        value = value.strip()
+        if value[:1] == "'" and value[1:2] in NEUTRALISED:
+            value = value[1:]
         if not value:
             continue
         if plain:
@@ -458,9 +465,18 @@ def _put_list(
         if not value:
             continue
         kind_text = kinds[position] if position < len(kinds) else ""
-        kind = target.split(".", 1)[1] if "." in target else kind_of(kind_text, email=is_email)
+        if "." in target:
+            kind = target.split(".", 1)[1]
+        else:
+            # An empty type label means no kind (`kind_of("")`), the usual case.
+            kind = kind_of(kind_text, email=is_email) if kind_text else ""
         primary = kind_text.strip().startswith("*") and not has_primary
-        for piece in _pieces(value, is_email):
+        # Most cells hold one value: skip the regular expression then (imports map 1M rows).
+        if ":::" in value or (is_email and ("," in value or ";" in value)):
+            pieces = (EMAIL_SPLIT if is_email else PACKED).split(value)
+        else:
+            pieces = [value]
+        for piece in pieces:
             piece = piece.strip()
             identity = piece.casefold() if is_email else NOT_DIGIT.sub("", piece) or piece
             if not piece or identity in seen:
@@ -475,13 +491,6 @@ def _put_list(
             items.append(item)
     if items:
         data[kind_key] = items
-
-
-def _pieces(value: str, is_email: bool) -> list[str]:
-    # Most cells hold one value: skip the regular expression then (imports map 1M rows).
-    if ":::" in value or (is_email and ("," in value or ";" in value)):
-        return (EMAIL_SPLIT if is_email else PACKED).split(value)
-    return [value]
 
 
 def kind_of(text: str, *, email: bool) -> str:

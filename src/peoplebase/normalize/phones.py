@@ -7,7 +7,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat
+from phonenumbers import (
+    COUNTRY_CODE_TO_REGION_CODE,
+    NumberParseException,
+    PhoneMetadata,
+    PhoneNumber,
+    PhoneNumberFormat,
+    PhoneNumberType,
+)
+
+try:  # the check `is_valid_number` makes per region; private, so only used when present
+    from phonenumbers.phonenumberutil import _number_type_helper
+    from phonenumbers.re_util import re_compile as _re_compile
+except ImportError:  # pragma: no cover - another phonenumbers: its own is_valid_number
+    _number_type_helper = _re_compile = None
 
 MAX_PHONE_LENGTH = 40
 
@@ -79,14 +92,47 @@ def _parse(text: str, region: str) -> tuple[PhoneNumber | None, bool]:
     is the dearest step of normalising a number).
     """
     number = _try_parse(text, region)
-    if number is not None and phonenumbers.is_valid_number(number):
+    if number is not None and _is_valid_number(number):
         return number, True
     # "00" is the international prefix in most of the world, even where the region's is not.
     if text.startswith("00"):
         alternative = _try_parse("+" + text[2:], region)
         if alternative is not None and phonenumbers.is_possible_number(alternative):
-            return alternative, phonenumbers.is_valid_number(alternative)
+            return alternative, _is_valid_number(alternative)
     return number, False
+
+
+def _is_valid_number(number: PhoneNumber) -> bool:
+    """`phonenumbers.is_valid_number(number)`, without checking the same region twice.
+
+    For a calling code shared by several regions (+1, +44, +7…) the library first finds the
+    number's region (a region without leading digits is found by checking the number against
+    its patterns) and then checks the number against that region's patterns again: the same
+    check twice, with the same answer. Here the first answer is kept; every other case is left
+    to the library. `tests/normalize/test_phone_validity.py` compares the two on every region's
+    example numbers and on random numbers of each shared calling code.
+    """
+    regions = COUNTRY_CODE_TO_REGION_CODE.get(number.country_code)
+    if regions is None or len(regions) == 1 or _number_type_helper is None:
+        return phonenumbers.is_valid_number(number)
+    # From here, phonenumbers' `_region_code_for_number_from_list`…
+    national = phonenumbers.national_significant_number(number)
+    for region in regions:
+        metadata = PhoneMetadata.metadata_for_region(region.upper(), None)
+        if metadata is None:
+            continue
+        if metadata.leading_digits is not None:
+            if _re_compile(metadata.leading_digits).match(national):
+                return phonenumbers.is_valid_number_for_region(number, region)
+        elif _number_type_helper(national, metadata) != PhoneNumberType.UNKNOWN:
+            # …and what `is_valid_number_for_region` would check before repeating the above.
+            if (
+                region != phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY
+                and metadata.country_code == number.country_code
+            ):
+                return True
+            return phonenumbers.is_valid_number_for_region(number, region)
+    return False  # no region: `is_valid_number_for_region(number, None)`
 
 
 def _number_region(number: PhoneNumber, fallback: str) -> str:

@@ -364,3 +364,54 @@ def test_phone_normalising_agrees_with_the_library_uncached(
     if hasattr(re_util, "_COMPILED_PATTERNS"):
         monkeypatch.setattr(re_util, "_COMPILED_PATTERNS", None)
     assert [general(raw, region) for raw in PHONE_INPUTS if raw.strip()] == fast
+
+
+EMAIL_INPUTS = [
+    "a@b.com",
+    "A.B+tag@Example.COM",
+    "  JOHN@EXAMPLE.COM ",
+    "john at example.com",
+    "José@exämple.com",
+    "user@bücher.de",
+    "user@xn--bcher-kva.de",
+    '"john doe"@example.com',
+    '"a\\"b"@example.com',
+    "a..b@example.com",
+    "Jane <jane@x.org>",
+    "mailto:foo@bar.io?subject=x",
+    "a@localhost",
+    "test@ιστότοπος.δοκιμή",
+    "İ@example.com",
+    "ı@example.com",
+    "user+ß@example.com",
+    "a" * 65 + "@example.com",
+    "",
+    " ",
+]
+
+
+@pytest.mark.parametrize("raw", EMAIL_INPUTS)
+def test_uncached_email_normalising_gives_the_cached_answer(raw: str) -> None:
+    from peoplebase.normalize import InvalidEmail, normalize_email
+
+    def outcome(cached: bool) -> Any:
+        try:
+            return normalize_email(raw, cached=cached)
+        except InvalidEmail as exc:
+            return str(exc)
+
+    assert outcome(False) == outcome(True) == outcome(False)
+
+
+@pytest.mark.parametrize("region", ["US", "GB", "de"])
+def test_uncached_phone_normalising_gives_the_cached_answer(region: str) -> None:
+    from peoplebase.normalize import InvalidPhone, normalize_phone
+
+    def outcome(raw: str, cached: bool) -> Any:
+        try:
+            return normalize_phone(raw, region, cached=cached)
+        except InvalidPhone as exc:
+            return str(exc)
+
+    for raw in [*PHONE_INPUTS, "1" * 41, "abc", " "]:
+        assert outcome(raw, False) == outcome(raw, True) == outcome(raw, False)

@@ -167,7 +167,9 @@ def clean_emails(raw: Any, errors: ErrorCollector) -> list[CleanEmail]:
             errors.add(f"emails.{index}", "Each email must be an object with an “email” key.")
             continue
         try:
-            normalized = normalize_email(str(item.get("email") or ""))
+            # Not remembered: a contact's addresses are its own, and an import cleans a million
+            # of them; kept in the cache they would only lengthen the collector's passes.
+            normalized = normalize_email(str(item.get("email") or ""), cached=False)
         except InvalidEmail as exc:
             errors.add(f"emails.{index}.email", str(exc))
             continue
@@ -205,7 +207,8 @@ def clean_phones(raw: Any, region: str, errors: ErrorCollector, warnings: list[s
             errors.add(f"phones.{index}", "Each phone must be an object with a “number” key.")
             continue
         try:
-            normalized = normalize_phone(str(item.get("number") or ""), region)
+            # Not remembered, like emails above.
+            normalized = normalize_phone(str(item.get("number") or ""), region, cached=False)
         except InvalidPhone as exc:
             errors.add(f"phones.{index}.number", str(exc))
             continue

@@ -61,8 +61,7 @@ def _extract_address(raw: str) -> str:
     return text
 
 
-@lru_cache(maxsize=65536)
-def _normalize_cached(raw: str) -> NormalizedEmail | str:
+def _normalize(raw: str) -> NormalizedEmail | str:
     """Return the normalised address, or the reason it is invalid.
 
     Failures are returned rather than raised so that they are cached too.
@@ -113,9 +112,17 @@ def _valid_domain(domain: str) -> str | None:
         return None
 
 
-def normalize_email(raw: str) -> NormalizedEmail:
-    """Validate ``raw`` and return it lower-cased; raise InvalidEmail if it is not an address."""
-    outcome = _normalize_cached(raw)
+# Remembered for callers that read the same text again (search queries); see `cached`.
+_normalize_cached = lru_cache(maxsize=65536)(_normalize)
+
+
+def normalize_email(raw: str, *, cached: bool = True) -> NormalizedEmail:
+    """Validate ``raw`` and return it lower-cased; raise InvalidEmail if it is not an address.
+
+    With ``cached=False`` the result is not remembered (the same result): for addresses that
+    will not come again, such as a contact's own, which a cache would only keep alive.
+    """
+    outcome = _normalize_cached(raw) if cached else _normalize(raw)
     if isinstance(outcome, str):
         raise InvalidEmail(outcome)
     return outcome

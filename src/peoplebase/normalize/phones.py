@@ -141,8 +141,7 @@ def _number_region(number: PhoneNumber, fallback: str) -> str:
     return fallback if code == phonenumbers.UNKNOWN_REGION else code
 
 
-@lru_cache(maxsize=65536)
-def _normalize_cached(raw: str, region: str) -> NormalizedPhone:
+def _normalize(raw: str, region: str) -> NormalizedPhone:
     """Normalise already-checked input; never raises."""
     text = raw.strip()
     number, valid = _parse(text, region)
@@ -157,15 +156,21 @@ def _normalize_cached(raw: str, region: str) -> NormalizedPhone:
     return NormalizedPhone(e164=e164, original=raw, warning=warning)
 
 
-def normalize_phone(raw: str, region: str = "US") -> NormalizedPhone:
+# Remembered for callers that read the same text again (search queries); see `cached`.
+_normalize_cached = lru_cache(maxsize=65536)(_normalize)
+
+
+def normalize_phone(raw: str, region: str = "US", *, cached: bool = True) -> NormalizedPhone:
     """Read ``raw`` as a phone number, using ``region`` for numbers without a country code.
 
     Extensions are accepted but left out of the E.164 value. Raises InvalidPhone for
-    empty, over-long or digit-free input and ValueError for an unknown region.
+    empty, over-long or digit-free input and ValueError for an unknown region. With
+    ``cached=False`` the result is not remembered (the same result): for numbers that will
+    not come again, such as a contact's own, which a cache would only keep alive.
     """
     code = _check_region(region)
     _check_input(raw)
-    return _normalize_cached(raw, code)
+    return _normalize_cached(raw, code) if cached else _normalize(raw, code)
 
 
 def phone_digits(raw: str) -> str:

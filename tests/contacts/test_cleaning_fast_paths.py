@@ -58,3 +58,50 @@ def test_settle_names_agrees_with_the_general_path() -> None:
                     cleaning._settle_names(data, instance, got, ErrorCollector())
                     assert got.scalars == expected.scalars
                     assert list(got.scalars) == list(expected.scalars)
+
+
+SCALAR_VALUES: list[Any] = [
+    "",
+    " ",
+    "  New   York ",
+    "São\u00a0Paulo",
+    "İstanbul",
+    "tab\tand\nnewline",
+    "nul\x00char",
+    "x" * 99,
+    "x" * 100,
+    "x" * 101,
+    "y" * 301,
+    " " + "z" * 150 + " ",
+    None,
+    0,
+    42,
+    3.5,
+    True,
+    ["list"],
+]
+
+
+def reference_scalars(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The scalar loop of `clean_contact_input` as it was: every field through _clean_scalar."""
+    errors = ErrorCollector()
+    scalars = {}
+    for name in cleaning.SCALAR_FIELDS:
+        if name in data:
+            scalars[name] = cleaning._clean_scalar(name, data[name], errors)
+    return scalars, errors.errors
+
+
+def test_text_fields_are_cleaned_as_by_the_general_path(monkeypatch: Any) -> None:
+    # Only the scalar loop is compared: names and consent are settled afterwards either way.
+    monkeypatch.setattr(cleaning, "_settle_names", lambda *args: None)
+    monkeypatch.setattr(cleaning, "_settle_consent", lambda *args: None)
+    for name in cleaning.TEXT_LIMITS:
+        for value in SCALAR_VALUES:
+            data = {name: value, "city": value, "job_title": "CTO", "lead_score": "7"}
+            errors = ErrorCollector()
+            result = cleaning.clean_contact_input(
+                data, instance=None, region="US", errors=errors, definitions={}
+            )
+            assert (result.scalars, errors.errors) == reference_scalars(data), (name, value)
+            assert list(result.scalars) == list(reference_scalars(data)[0])

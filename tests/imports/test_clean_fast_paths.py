@@ -17,7 +17,15 @@ import pytest
 from peoplebase.imports import mapping as mapping_module
 from peoplebase.normalize import fold, phone_digits
 from peoplebase.normalize.text import _fold_unicode
-from peoplebase.search.documents import WORD, email_text, name_text, phone_text, token_text, tokens
+from peoplebase.search.documents import (
+    WORD,
+    email_text,
+    name_text,
+    national_digits,
+    phone_text,
+    token_text,
+    tokens,
+)
 
 TEXTS = [
     "",
@@ -415,3 +423,52 @@ def test_uncached_phone_normalising_gives_the_cached_answer(region: str) -> None
 
     for raw in [*PHONE_INPUTS, "1" * 41, "abc", " "]:
         assert outcome(raw, False) == outcome(raw, True) == outcome(raw, False)
+
+
+def reference_phone_text(numbers: list[str]) -> str:
+    found: list[str] = []
+    for number in numbers:
+        digits = reference_phone_digits(number or "")
+        found.append(digits)
+        if number.startswith("+") and digits:
+            found.append(national_digits(digits))
+    return " ".join(list(dict.fromkeys(item for item in found if item)))
+
+
+def test_phone_text_agrees_with_the_general_path() -> None:
+    inputs = [p for p in PHONE_INPUTS if p] + ["+", "+0", "+999 123", "", "+12125550100"]
+    rng = random.Random(5)
+    for _ in range(500):
+        numbers = rng.sample(inputs, rng.randrange(0, 4))
+        assert phone_text(numbers) == reference_phone_text(numbers)
+
+
+def reference_extract_address(raw: str) -> str:
+    text = raw.strip()
+    match = re.compile(r"<([^<>]*)>\s*$").search(text)
+    if match:
+        text = match.group(1).strip()
+    if text[:7].lower() == "mailto:":
+        text = text[7:].split("?", 1)[0].strip()
+    return text
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        *EMAIL_INPUTS,
+        "Jane Doe <jane@example.com>  ",
+        "<jane@example.com>",
+        "Jane <jane@example.com> trailing",
+        "a>b@example.com",
+        "<a>b>@example.com",
+        "Name <MAILTO:x@y.org?cc=z>",
+        "mailto:",
+        "<>",
+        ">",
+    ],
+)
+def test_address_extraction_agrees_with_the_general_path(raw: str) -> None:
+    from peoplebase.normalize import emails
+
+    assert emails._extract_address(raw) == reference_extract_address(raw)

@@ -320,9 +320,19 @@ def clean_contact_input(
     for name in data:
         if name not in WRITABLE_FIELDS:
             errors.add(name, "Unknown field.")
+    scalars = result.scalars
     for name in SCALAR_FIELDS:
         if name in data:
-            result.scalars[name] = _clean_scalar(name, data[name], errors)
+            value = data[name]
+            limit = TEXT_LIMITS.get(name)
+            if limit is not None and type(value) is str:
+                # `_clean_scalar` for plain text (most fields of most rows), inlined.
+                text = check_text(name, " ".join(value.split()), errors)
+                if len(text) > limit:
+                    errors.add(name, f"At most {limit} characters.")
+                scalars[name] = text
+            else:
+                scalars[name] = _clean_scalar(name, value, errors)
     _settle_names(data, instance, result, errors)
     if "emails" in data:
         result.emails = clean_emails(data["emails"] or [], errors)

@@ -53,7 +53,8 @@ class NormalizedEmail:
 def _extract_address(raw: str) -> str:
     """Pull the bare address out of ``Name <a@b>``, ``<a@b>`` or ``mailto:a@b?...``."""
     text = raw.strip()
-    match = _NAME_ADDR.search(text)
+    # The pattern ends in ">": without one there is nothing to search for (the usual case).
+    match = _NAME_ADDR.search(text) if ">" in text else None
     if match:
         text = match.group(1).strip()
     if text[: len(_MAILTO)].lower() == _MAILTO:

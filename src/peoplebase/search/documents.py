@@ -96,7 +96,8 @@ def phone_text(numbers: Iterable[str]) -> str:
         found.append(digits)
         if number.startswith("+") and digits:
             found.append(national_digits(digits))
-    return " ".join(_unique(found))
+    # `_unique`, without its generator and list: the non-empty forms, first of each kept.
+    return " ".join(dict.fromkeys(filter(None, found)))
 
 
 def name_terms(document: SearchDocument) -> list[str]:

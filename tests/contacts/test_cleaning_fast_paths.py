@@ -105,3 +105,13 @@ def test_text_fields_are_cleaned_as_by_the_general_path(monkeypatch: Any) -> Non
             )
             assert (result.scalars, errors.errors) == reference_scalars(data), (name, value)
             assert list(result.scalars) == list(reference_scalars(data)[0])
+
+
+def test_flags_read_as_by_the_general_path() -> None:
+    def reference_as_bool(value: Any) -> bool:
+        if isinstance(value, str):
+            return value.strip().lower() in {"1", "true", "yes", "on"}
+        return bool(value)
+
+    for value in [True, False, 1, 0, 2, 0.0, None, "", "yes", "No", " TRUE ", "on", "0", [], [0]]:
+        assert cleaning._as_bool(value) is reference_as_bool(value), value

@@ -124,6 +124,8 @@ def choice_error(enum: Any, value: Any) -> str:
 
 
 def _as_bool(value: Any) -> bool:
+    if value is False or value is True:  # the usual case: flags left out default to False
+        return value
     if isinstance(value, str):
         return value.strip().lower() in {"1", "true", "yes", "on"}
     return bool(value)
@@ -177,13 +179,14 @@ def clean_emails(raw: Any, errors: ErrorCollector) -> list[CleanEmail]:
         if kind not in EMAIL_KINDS:
             errors.add(f"emails.{index}.kind", choice_error(EmailKind, kind))
             continue
-        if normalized.value in seen:
-            errors.add(f"emails.{index}.email", f"{normalized.value} is listed twice.")
+        value = normalized.value
+        if value in seen:
+            errors.add(f"emails.{index}.email", f"{value} is listed twice.")
             continue
-        seen.add(normalized.value)
+        seen.add(value)
         cleaned.append(
             CleanEmail(
-                email=normalized.value,
+                email=value,
                 original=normalized.original[:320],
                 kind=kind,
                 is_primary=_as_bool(item.get("is_primary", False)),
@@ -218,12 +221,13 @@ def clean_phones(raw: Any, region: str, errors: ErrorCollector, warnings: list[s
             continue
         if normalized.warning:
             warnings.append(normalized.warning)
-        if normalized.value in seen:
+        value = normalized.value
+        if value in seen:
             continue
-        seen.add(normalized.value)
+        seen.add(value)
         cleaned.append(
             CleanPhone(
-                number=normalized.value[:40],
+                number=value[:40],
                 original=normalized.original[:60],
                 kind=kind,
                 is_primary=_as_bool(item.get("is_primary", False)),

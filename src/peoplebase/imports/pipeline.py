@@ -207,8 +207,8 @@ def search_text(clean: CleanContact) -> tuple[str, str, str, str]:
             scalars.get("last_name") or "",
             scalars.get("full_name") or "",
         ),
-        email_text(e.email for e in emails),
-        phone_text(p.number for p in phones),
+        email_text([e.email for e in emails]),
+        phone_text([p.number for p in phones]),
         token_text(scalars.get("job_title") or ""),
     )
 

@@ -72,7 +72,7 @@ def _check_input(raw: str) -> str:
         raise InvalidPhone("A phone number is empty")
     if len(text) > MAX_PHONE_LENGTH:
         raise InvalidPhone(f"A phone number can have at most {MAX_PHONE_LENGTH} characters")
-    if not any(ch.isdecimal() for ch in text):
+    if not any(map(str.isdecimal, text)):
         raise InvalidPhone(f"“{text}” contains no digits, so it is not a phone number")
     return text
 

@@ -77,7 +77,7 @@ def email_text(addresses: Iterable[str]) -> str:
     In order, so a phrase query "acme.io" (tokens acme, io) finds the domain, and a full
     address finds its owner.
     """
-    return " ".join(" ".join(tokens(address)) for address in addresses if address)
+    return " ".join([" ".join(tokens(address)) for address in addresses if address])
 
 
 def national_digits(digits: str) -> str:

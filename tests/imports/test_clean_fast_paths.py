@@ -472,3 +472,19 @@ def test_address_extraction_agrees_with_the_general_path(raw: str) -> None:
     from peoplebase.normalize import emails
 
     assert emails._extract_address(raw) == reference_extract_address(raw)
+
+
+def test_apply_mapping_follows_a_mapping_changed_in_place() -> None:
+    cells = ["Zoë", "zoe@example.com", "+1 212 555 0100", "* Mobile"]
+    mapping: dict[int, str] = {}
+    for index, target in [(0, "first_name"), (1, "emails"), (2, "phones"), (3, "phone_kind")]:
+        assert mapping_module.apply_mapping(cells, mapping) == reference_apply_mapping(
+            cells, mapping
+        )
+        mapping[index] = target
+        assert mapping_module.apply_mapping(cells, mapping) == reference_apply_mapping(
+            cells, mapping
+        )
+    mapping[0] = "last_name"
+    assert mapping_module.apply_mapping(cells, mapping)["last_name"] == "Zoë"
+    assert mapping_module.apply_mapping(cells, {}) == {}

@@ -340,7 +340,7 @@ def suggest_mapping(headers: list[str], custom_field_keys: Iterable[str] = ()) -
 
 def apply_mapping(cells: list[str], mapping: dict[int, str]) -> dict[str, Any]:
     """One row as contact service input plus extras; empty cells are left out."""
-    plan = _plan(tuple(mapping.items()))
+    plan = _plan_of(mapping)
     data: dict[str, Any] = {}
     width = len(cells)
     for index, target, plain in plan.scalars:
@@ -378,6 +378,21 @@ class ColumnPlan:
     phones: tuple[tuple[int, str], ...]
     email_kinds: tuple[int, ...]
     phone_kinds: tuple[int, ...]
+
+
+# The last mapping applied (a copy) and its plan, replaced as one tuple: an import applies one
+# mapping to every row, and comparing it with the last is cheaper than hashing its items.
+_last_plan: tuple[dict[int, str], ColumnPlan] | None = None
+
+
+def _plan_of(mapping: dict[int, str]) -> ColumnPlan:
+    global _last_plan
+    last = _last_plan
+    if last is not None and last[0] == mapping:
+        return last[1]
+    plan = _plan(tuple(mapping.items()))
+    _last_plan = (dict(mapping), plan)
+    return plan
 
 
 @lru_cache(maxsize=256)
@@ -460,8 +475,15 @@ def _put_list(
     items: list[dict[str, Any]] = []
     seen: set[str] = set()
     has_primary = False
+    width = len(cells)
     for position, (index, target) in enumerate(columns):
-        value = _cell(cells, index)
+        # `_cell`, inlined (once per email or phone column of every row).
+        value = cells[index] if index < width else ""
+        if not value:
+            continue
+        value = value.strip()
+        if value[:1] == "'" and value[1:2] in NEUTRALISED:
+            value = value[1:]
         if not value:
             continue
         kind_text = kinds[position] if position < len(kinds) else ""
@@ -470,7 +492,7 @@ def _put_list(
         else:
             # An empty type label means no kind (`kind_of("")`), the usual case.
             kind = kind_of(kind_text, email=is_email) if kind_text else ""
-        primary = kind_text.strip().startswith("*") and not has_primary
+        primary = kind_text.strip().startswith("*") and not has_primary if kind_text else False
         # Most cells hold one value: skip the regular expression then (imports map 1M rows).
         if ":::" in value or (is_email and ("," in value or ";" in value)):
             pieces = (EMAIL_SPLIT if is_email else PACKED).split(value)

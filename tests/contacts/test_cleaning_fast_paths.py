@@ -115,3 +115,22 @@ def test_flags_read_as_by_the_general_path() -> None:
 
     for value in [True, False, 1, 0, 2, 0.0, None, "", "yes", "No", " TRUE ", "on", "0", [], [0]]:
         assert cleaning._as_bool(value) is reference_as_bool(value), value
+
+
+def test_unknown_fields_reported_as_by_the_general_path() -> None:
+    for data in [
+        {"first_name": "Zoë", "nickname": "Z", "emails": [], "shoe_size": 9, "": 1},
+        {"id": 1, "city": "Paris"},
+        {"city": "Paris", "job_title": "CTO"},
+        {},
+    ]:
+        expected = ErrorCollector()
+        for name in data:
+            if name not in cleaning.WRITABLE_FIELDS:
+                expected.add(name, "Unknown field.")
+        errors = ErrorCollector()
+        cleaning.clean_contact_input(
+            data, instance=None, region="US", errors=errors, definitions={}
+        )
+        unknown = {k: v for k, v in errors.errors.items() if v == ["Unknown field."]}
+        assert list(unknown.items()) == list(expected.errors.items())

@@ -13,6 +13,7 @@ import unicodedata
 from typing import Any
 
 import pytest
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
 from peoplebase.imports import mapping as mapping_module
 from peoplebase.normalize import fold, phone_digits
@@ -425,18 +426,33 @@ def test_uncached_phone_normalising_gives_the_cached_answer(region: str) -> None
         assert outcome(raw, False) == outcome(raw, True) == outcome(raw, False)
 
 
+def reference_national_digits(digits: str) -> str:
+    for length in (1, 2, 3):
+        if int(digits[:length] or 0) in COUNTRY_CODE_TO_REGION_CODE:
+            return digits[length:]
+    return ""
+
+
+def test_national_digits_agree_with_the_general_path() -> None:
+    prefixes = ["".join(p) for n in range(4) for p in itertools.product("0123456789", repeat=n)]
+    for prefix in prefixes:
+        for digits in (prefix, prefix + "2125550100", prefix + "7"):
+            assert national_digits(digits) == reference_national_digits(digits), digits
+
+
 def reference_phone_text(numbers: list[str]) -> str:
     found: list[str] = []
     for number in numbers:
         digits = reference_phone_digits(number or "")
         found.append(digits)
         if number.startswith("+") and digits:
-            found.append(national_digits(digits))
+            found.append(reference_national_digits(digits))
     return " ".join(list(dict.fromkeys(item for item in found if item)))
 
 
 def test_phone_text_agrees_with_the_general_path() -> None:
     inputs = [p for p in PHONE_INPUTS if p] + ["+", "+0", "+999 123", "", "+12125550100"]
+    inputs += ["+٣٤٥", "+²³", "+1", "+12", "+123", "+1234", "+8001234", "+44", "+99912"]
     rng = random.Random(5)
     for _ in range(500):
         numbers = rng.sample(inputs, rng.randrange(0, 4))

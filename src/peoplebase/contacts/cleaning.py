@@ -321,22 +321,23 @@ def clean_contact_input(
     definitions are read once rather than once per row.
     """
     result = CleanContact()
-    for name in data:
-        if name not in WRITABLE_FIELDS:
-            errors.add(name, "Unknown field.")
+    if not WRITABLE_FIELDS.issuperset(data):  # one pass in C when every field is known
+        for name in data:
+            if name not in WRITABLE_FIELDS:
+                errors.add(name, "Unknown field.")
     scalars = result.scalars
-    for name in SCALAR_FIELDS:
-        if name in data:
-            value = data[name]
-            limit = TEXT_LIMITS.get(name)
-            if limit is not None and type(value) is str:
-                # `_clean_scalar` for plain text (most fields of most rows), inlined.
-                text = check_text(name, " ".join(value.split()), errors)
-                if len(text) > limit:
-                    errors.add(name, f"At most {limit} characters.")
-                scalars[name] = text
-            else:
-                scalars[name] = _clean_scalar(name, value, errors)
+    # The scalar fields present, in SCALAR_FIELDS order (filtered in C, not a loop of 24).
+    for name in filter(data.__contains__, SCALAR_FIELDS):
+        value = data[name]
+        limit = TEXT_LIMITS.get(name)
+        if limit is not None and type(value) is str:
+            # `_clean_scalar` for plain text (most fields of most rows), inlined.
+            text = check_text(name, " ".join(value.split()), errors)
+            if len(text) > limit:
+                errors.add(name, f"At most {limit} characters.")
+            scalars[name] = text
+        else:
+            scalars[name] = _clean_scalar(name, value, errors)
     _settle_names(data, instance, result, errors)
     if "emails" in data:
         result.emails = clean_emails(data["emails"] or [], errors)
@@ -379,7 +380,9 @@ def _settle_names(
         # A new full name alone replaces the person's name: parse it afresh into its parts.
         first = last = ""
     first, last, full = _split_or_compose(first, last, full)
-    scalars.update(first_name=first[:100], last_name=last[:100], full_name=full[:300])
+    scalars["first_name"] = first[:100]
+    scalars["last_name"] = last[:100]
+    scalars["full_name"] = full[:300]
 
 
 # The same names come back all through an import: split or composed once each (a pure

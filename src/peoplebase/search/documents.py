@@ -82,17 +82,27 @@ def email_text(addresses: Iterable[str]) -> str:
 
 def national_digits(digits: str) -> str:
     """E.164 digits without their country code (codes are prefix-free: one length fits)."""
+    length = _country_code_length(digits[:3])
+    return digits[length:] if length else ""
+
+
+@lru_cache(maxsize=2048)
+def _country_code_length(prefix: str) -> int:
+    """How many of the first three digits are the country code, or 0 when none is."""
     for length in (1, 2, 3):
-        if int(digits[:length] or 0) in COUNTRY_CODE_TO_REGION_CODE:
-            return digits[length:]
-    return ""
+        if int(prefix[:length] or 0) in COUNTRY_CODE_TO_REGION_CODE:
+            return length
+    return 0
 
 
 def phone_text(numbers: Iterable[str]) -> str:
     """Each number's digits and, for E.164 numbers, its national significant number."""
     found: list[str] = []
     for number in numbers:
-        digits = phone_digits(number or "")
+        if number and number[0] == "+" and number.isascii() and number[1:].isdigit():
+            digits = number[1:]  # an E.164 value (most stored numbers): its digits as they are
+        else:
+            digits = phone_digits(number or "")
         found.append(digits)
         if number.startswith("+") and digits:
             found.append(national_digits(digits))

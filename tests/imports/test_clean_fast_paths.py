@@ -400,30 +400,42 @@ EMAIL_INPUTS = [
 
 
 @pytest.mark.parametrize("raw", EMAIL_INPUTS)
-def test_uncached_email_normalising_gives_the_cached_answer(raw: str) -> None:
-    from peoplebase.normalize import InvalidEmail, normalize_email
+def test_email_address_alone_is_normalize_emails_value(raw: str) -> None:
+    from peoplebase.normalize import InvalidEmail, normalize_email, normalized_address
 
-    def outcome(cached: bool) -> Any:
-        try:
-            return normalize_email(raw, cached=cached)
-        except InvalidEmail as exc:
-            return str(exc)
-
-    assert outcome(False) == outcome(True) == outcome(False)
+    try:
+        expected = normalize_email(raw)
+    except InvalidEmail as exc:
+        expected_error = str(exc)
+        with pytest.raises(InvalidEmail) as caught:
+            normalized_address(raw)
+        assert str(caught.value) == expected_error
+    else:
+        assert normalized_address(raw) == expected.value
+        assert expected.original == raw  # what clean_emails keeps as the original
 
 
 @pytest.mark.parametrize("region", ["US", "GB", "de"])
-def test_uncached_phone_normalising_gives_the_cached_answer(region: str) -> None:
-    from peoplebase.normalize import InvalidPhone, normalize_phone
+def test_phone_parts_alone_are_normalize_phones(region: str) -> None:
+    from peoplebase.normalize import InvalidPhone, normalize_phone, read_phone
 
-    def outcome(raw: str, cached: bool) -> Any:
+    def outcome(call: Any, raw: str) -> Any:
         try:
-            return normalize_phone(raw, region, cached=cached)
+            return call(raw, region)
         except InvalidPhone as exc:
             return str(exc)
 
     for raw in [*PHONE_INPUTS, "1" * 41, "abc", " "]:
-        assert outcome(raw, False) == outcome(raw, True) == outcome(raw, False)
+        expected = outcome(normalize_phone, raw)
+        got = outcome(read_phone, raw)
+        if isinstance(expected, str):
+            assert got == expected
+        else:
+            assert got == (expected.e164, expected.warning)
+            assert expected.original == raw  # what clean_phones keeps as the original
+            # clean_phones stores NormalizedPhone.value and is_valid from these parts
+            assert expected.value == (got[0] if got[0] is not None else raw.strip())
+            assert expected.is_valid == (got[0] is not None)
 
 
 def reference_national_digits(digits: str) -> str:

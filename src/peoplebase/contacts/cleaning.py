@@ -30,10 +30,10 @@ from peoplebase.normalize import (
     InvalidPhone,
     InvalidUrl,
     normalize_country,
-    normalize_email,
     normalize_linkedin,
-    normalize_phone,
     normalize_twitter,
+    normalized_address,
+    read_phone,
     split_or_compose,
 )
 from peoplebase.normalize.birthdays import InvalidBirthday, parse_birthday
@@ -168,10 +168,10 @@ def clean_emails(raw: Any, errors: ErrorCollector) -> list[CleanEmail]:
         if not isinstance(item, dict):
             errors.add(f"emails.{index}", "Each email must be an object with an “email” key.")
             continue
+        text = str(item.get("email") or "")
         try:
-            # Not remembered: a contact's addresses are its own, and an import cleans a million
-            # of them; kept in the cache they would only lengthen the collector's passes.
-            normalized = normalize_email(str(item.get("email") or ""), cached=False)
+            # normalize_email(text).value, without a NormalizedEmail or a cache entry per row.
+            value = normalized_address(text)
         except InvalidEmail as exc:
             errors.add(f"emails.{index}.email", str(exc))
             continue
@@ -179,7 +179,6 @@ def clean_emails(raw: Any, errors: ErrorCollector) -> list[CleanEmail]:
         if kind not in EMAIL_KINDS:
             errors.add(f"emails.{index}.kind", choice_error(EmailKind, kind))
             continue
-        value = normalized.value
         if value in seen:
             errors.add(f"emails.{index}.email", f"{value} is listed twice.")
             continue
@@ -187,7 +186,7 @@ def clean_emails(raw: Any, errors: ErrorCollector) -> list[CleanEmail]:
         cleaned.append(
             CleanEmail(
                 email=value,
-                original=normalized.original[:320],
+                original=text[:320],
                 kind=kind,
                 is_primary=_as_bool(item.get("is_primary", False)),
                 is_bounced=_as_bool(item.get("is_bounced", False)),
@@ -209,9 +208,10 @@ def clean_phones(raw: Any, region: str, errors: ErrorCollector, warnings: list[s
         if not isinstance(item, dict):
             errors.add(f"phones.{index}", "Each phone must be an object with a “number” key.")
             continue
+        text = str(item.get("number") or "")
         try:
-            # Not remembered, like emails above.
-            normalized = normalize_phone(str(item.get("number") or ""), region, cached=False)
+            # normalize_phone(text, region)'s parts, without a NormalizedPhone or a cache entry.
+            e164, warning = read_phone(text, region)
         except InvalidPhone as exc:
             errors.add(f"phones.{index}.number", str(exc))
             continue
@@ -219,19 +219,19 @@ def clean_phones(raw: Any, region: str, errors: ErrorCollector, warnings: list[s
         if kind not in PHONE_KINDS:
             errors.add(f"phones.{index}.kind", choice_error(PhoneKind, kind))
             continue
-        if normalized.warning:
-            warnings.append(normalized.warning)
-        value = normalized.value
+        if warning:
+            warnings.append(warning)
+        value = e164 if e164 is not None else text.strip()  # NormalizedPhone.value
         if value in seen:
             continue
         seen.add(value)
         cleaned.append(
             CleanPhone(
                 number=value[:40],
-                original=normalized.original[:60],
+                original=text[:60],
                 kind=kind,
                 is_primary=_as_bool(item.get("is_primary", False)),
-                is_valid=normalized.is_valid,
+                is_valid=e164 is not None,
             )
         )
     _pick_primary(cleaned, errors, "phones")

@@ -67,17 +67,23 @@ def _normalize(raw: str) -> NormalizedEmail | str:
 
     Failures are returned rather than raised so that they are cached too.
     """
+    value, reason = _read(raw)
+    return reason if reason else NormalizedEmail(value=value, original=raw)
+
+
+def _read(raw: str) -> tuple[str, str]:
+    """The normalised address and "", or "" and the reason ``raw`` is not an address."""
     address = _extract_address(raw)
     if not address:
-        return "An email address is empty"
+        return "", "An email address is empty"
     fast = _plain_address(address)
     if fast is not None:
-        return NormalizedEmail(value=fast, original=raw)
+        return fast, ""
     try:
         result = validate_email(address, check_deliverability=False)
     except EmailNotValidError as exc:
-        return f"“{raw.strip()}” is not a valid email address: {exc}"
-    return NormalizedEmail(value=result.normalized.lower(), original=raw)
+        return "", f"“{raw.strip()}” is not a valid email address: {exc}"
+    return result.normalized.lower(), ""
 
 
 # A plain ASCII dot-atom local part (no leading, trailing or doubled dots) that
@@ -113,20 +119,27 @@ def _valid_domain(domain: str) -> str | None:
         return None
 
 
-# Remembered for callers that read the same text again (search queries); see `cached`.
+# Remembered: callers such as search read the same text again and again.
 _normalize_cached = lru_cache(maxsize=65536)(_normalize)
 
 
-def normalize_email(raw: str, *, cached: bool = True) -> NormalizedEmail:
-    """Validate ``raw`` and return it lower-cased; raise InvalidEmail if it is not an address.
-
-    With ``cached=False`` the result is not remembered (the same result): for addresses that
-    will not come again, such as a contact's own, which a cache would only keep alive.
-    """
-    outcome = _normalize_cached(raw) if cached else _normalize(raw)
+def normalize_email(raw: str) -> NormalizedEmail:
+    """Validate ``raw`` and return it lower-cased; raise InvalidEmail if it is not an address."""
+    outcome = _normalize_cached(raw)
     if isinstance(outcome, str):
         raise InvalidEmail(outcome)
     return outcome
+
+
+def normalized_address(raw: str) -> str:
+    """``normalize_email(raw).value`` (its ``original`` is ``raw``), neither wrapped nor
+    remembered: for addresses read once, such as a contact's own when it is cleaned. An
+    import cleans a million of them; cached, they would never be asked for again and would
+    only lengthen the collector's passes."""
+    value, reason = _read(raw)
+    if reason:
+        raise InvalidEmail(reason)
+    return value
 
 
 def email_domain(value: str) -> str:

@@ -143,34 +143,46 @@ def _number_region(number: PhoneNumber, fallback: str) -> str:
 
 def _normalize(raw: str, region: str) -> NormalizedPhone:
     """Normalise already-checked input; never raises."""
-    text = raw.strip()
-    number, valid = _parse(text, region)
-    if number is None or not (valid or phonenumbers.is_possible_number(number)):
-        warning = f"Could not read “{text}” as a phone number; kept as typed"
-        return NormalizedPhone(e164=None, original=raw, warning=warning)
-    e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
-    warning = None
-    if not valid:
-        where = _number_region(number, region)
-        warning = f"“{text}” may not be a valid number in {where}"
+    e164, warning = _read(raw, region)
     return NormalizedPhone(e164=e164, original=raw, warning=warning)
 
 
-# Remembered for callers that read the same text again (search queries); see `cached`.
+def _read(raw: str, region: str) -> tuple[str | None, str | None]:
+    """The E.164 form (None when unreadable) and any warning, for already-checked input."""
+    text = raw.strip()
+    number, valid = _parse(text, region)
+    if number is None or not (valid or phonenumbers.is_possible_number(number)):
+        return None, f"Could not read “{text}” as a phone number; kept as typed"
+    e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    if valid:
+        return e164, None
+    where = _number_region(number, region)
+    return e164, f"“{text}” may not be a valid number in {where}"
+
+
+# Remembered: callers such as search read the same text again and again.
 _normalize_cached = lru_cache(maxsize=65536)(_normalize)
 
 
-def normalize_phone(raw: str, region: str = "US", *, cached: bool = True) -> NormalizedPhone:
+def normalize_phone(raw: str, region: str = "US") -> NormalizedPhone:
     """Read ``raw`` as a phone number, using ``region`` for numbers without a country code.
 
     Extensions are accepted but left out of the E.164 value. Raises InvalidPhone for
-    empty, over-long or digit-free input and ValueError for an unknown region. With
-    ``cached=False`` the result is not remembered (the same result): for numbers that will
-    not come again, such as a contact's own, which a cache would only keep alive.
+    empty, over-long or digit-free input and ValueError for an unknown region.
     """
     code = _check_region(region)
     _check_input(raw)
-    return _normalize_cached(raw, code) if cached else _normalize(raw, code)
+    return _normalize_cached(raw, code)
+
+
+def read_phone(raw: str, region: str = "US") -> tuple[str | None, str | None]:
+    """``normalize_phone(raw, region)``'s ``e164`` and ``warning`` (its ``original`` is ``raw``),
+    neither wrapped nor remembered: for numbers read once, such as a contact's own when it is
+    cleaned (an import cleans a million; cached, they would only lengthen the collector's
+    passes). Raises as `normalize_phone` does."""
+    code = _check_region(region)
+    _check_input(raw)
+    return _read(raw, code)
 
 
 def phone_digits(raw: str) -> str:

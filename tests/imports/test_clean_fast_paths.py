@@ -516,3 +516,13 @@ def test_apply_mapping_follows_a_mapping_changed_in_place() -> None:
     mapping[0] = "last_name"
     assert mapping_module.apply_mapping(cells, mapping)["last_name"] == "Zoë"
     assert mapping_module.apply_mapping(cells, {}) == {}
+
+
+def test_file_keys_agree_with_the_general_path() -> None:
+    from peoplebase.imports.pipeline import file_keys
+
+    values: list[Any] = ["", " ", "x", "0", None, [], {}, [""], {"a": 1}, 0, False, 0.0, ()]
+    for chosen in itertools.product(values, repeat=2):
+        data = {"a": chosen[0], "b": chosen[1], "c": "kept"}
+        expected = frozenset(k for k, v in data.items() if v not in (None, "", [], {}))
+        assert file_keys(data) == expected

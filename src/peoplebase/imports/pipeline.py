@@ -169,7 +169,7 @@ def prepare(row: PreparedRow, ctx: RowContext) -> None:
     """Map and clean one row in place; a row that breaks a rule gets its reason."""
     data = apply_mapping(row.cells, ctx.mapping)
     extras = pop_extras(data)
-    row.file_keys = frozenset(k for k, v in data.items() if v not in EMPTY_VALUES)
+    row.file_keys = file_keys(data)
     row.company_name = " ".join(str(extras.get("company_name") or "").split())[:200]
     row.note = str(extras.get("note") or "").strip()
     row.owner_email = str(extras.get("owner_email") or "").strip().lower()
@@ -189,6 +189,14 @@ def prepare(row: PreparedRow, ctx: RowContext) -> None:
         return
     row.clean = clean
     row.search_text = search_text(clean)
+
+
+def file_keys(data: dict[str, Any]) -> frozenset[str]:
+    """The fields the row fills: values not in EMPTY_VALUES. A string is empty only when it is
+    "" (the test most values need, without comparing them to a list and a dict)."""
+    return frozenset(
+        [k for k, v in data.items() if (v if type(v) is str else v not in EMPTY_VALUES)]
+    )
 
 
 def search_text(clean: CleanContact) -> tuple[str, str, str, str]:

@@ -134,3 +134,22 @@ def test_unknown_fields_reported_as_by_the_general_path() -> None:
         )
         unknown = {k: v for k, v in errors.errors.items() if v == ["Unknown field."]}
         assert list(unknown.items()) == list(expected.errors.items())
+
+
+def test_primary_picked_as_by_the_general_path() -> None:
+    def reference_pick(items: list[Any], errors: ErrorCollector) -> None:
+        flagged = [item for item in items if item.is_primary]
+        if len(flagged) > 1:
+            errors.add("phones", "Only one entry can be primary.")
+        elif items and not flagged:
+            items[0].is_primary = True
+
+    for flags in itertools.chain.from_iterable(
+        itertools.product((False, True), repeat=n) for n in range(4)
+    ):
+        got = [SimpleNamespace(is_primary=flag) for flag in flags]
+        expected = [SimpleNamespace(is_primary=flag) for flag in flags]
+        got_errors, expected_errors = ErrorCollector(), ErrorCollector()
+        cleaning._pick_primary(got, got_errors, "phones")
+        reference_pick(expected, expected_errors)
+        assert got == expected and got_errors.errors == expected_errors.errors

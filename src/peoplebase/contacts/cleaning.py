@@ -150,6 +150,9 @@ def parse_when(value: Any) -> dt.datetime | None:
 
 
 def _pick_primary(items: list[Any], errors: ErrorCollector, field_name: str) -> None:
+    if len(items) == 1:  # the usual case: a lone entry is primary, flagged or not
+        items[0].is_primary = True
+        return
     flagged = [item for item in items if item.is_primary]
     if len(flagged) > 1:
         errors.add(field_name, "Only one entry can be primary.")

@@ -57,6 +57,7 @@ class NormalizedPhone:
         return self.e164 is not None
 
 
+@lru_cache(maxsize=256)  # a few region settings, read for every number (errors are not kept)
 def _check_region(region: str) -> str:
     """Return the upper-cased region code, or raise ValueError for an unknown one."""
     code = region.strip().upper()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.utils import timezone
@@ -29,10 +30,10 @@ from peoplebase.normalize import (
     InvalidPhone,
     InvalidUrl,
     normalize_country,
-    normalize_email,
     normalize_linkedin,
-    normalize_phone,
     normalize_twitter,
+    normalized_address,
+    read_phone,
     split_or_compose,
 )
 from peoplebase.normalize.birthdays import InvalidBirthday, parse_birthday
@@ -123,6 +124,8 @@ def choice_error(enum: Any, value: Any) -> str:
 
 
 def _as_bool(value: Any) -> bool:
+    if value is False or value is True:  # the usual case: flags left out default to False
+        return value
     if isinstance(value, str):
         return value.strip().lower() in {"1", "true", "yes", "on"}
     return bool(value)
@@ -147,6 +150,9 @@ def parse_when(value: Any) -> dt.datetime | None:
 
 
 def _pick_primary(items: list[Any], errors: ErrorCollector, field_name: str) -> None:
+    if len(items) == 1:  # the usual case: a lone entry is primary, flagged or not
+        items[0].is_primary = True
+        return
     flagged = [item for item in items if item.is_primary]
     if len(flagged) > 1:
         errors.add(field_name, "Only one entry can be primary.")
@@ -165,8 +171,10 @@ def clean_emails(raw: Any, errors: ErrorCollector) -> list[CleanEmail]:
         if not isinstance(item, dict):
             errors.add(f"emails.{index}", "Each email must be an object with an “email” key.")
             continue
+        text = str(item.get("email") or "")
         try:
-            normalized = normalize_email(str(item.get("email") or ""))
+            # normalize_email(text).value, without a NormalizedEmail or a cache entry per row.
+            value = normalized_address(text)
         except InvalidEmail as exc:
             errors.add(f"emails.{index}.email", str(exc))
             continue
@@ -174,14 +182,14 @@ def clean_emails(raw: Any, errors: ErrorCollector) -> list[CleanEmail]:
         if kind not in EMAIL_KINDS:
             errors.add(f"emails.{index}.kind", choice_error(EmailKind, kind))
             continue
-        if normalized.value in seen:
-            errors.add(f"emails.{index}.email", f"{normalized.value} is listed twice.")
+        if value in seen:
+            errors.add(f"emails.{index}.email", f"{value} is listed twice.")
             continue
-        seen.add(normalized.value)
+        seen.add(value)
         cleaned.append(
             CleanEmail(
-                email=normalized.value,
-                original=normalized.original[:320],
+                email=value,
+                original=text[:320],
                 kind=kind,
                 is_primary=_as_bool(item.get("is_primary", False)),
                 is_bounced=_as_bool(item.get("is_bounced", False)),
@@ -203,8 +211,10 @@ def clean_phones(raw: Any, region: str, errors: ErrorCollector, warnings: list[s
         if not isinstance(item, dict):
             errors.add(f"phones.{index}", "Each phone must be an object with a “number” key.")
             continue
+        text = str(item.get("number") or "")
         try:
-            normalized = normalize_phone(str(item.get("number") or ""), region)
+            # normalize_phone(text, region)'s parts, without a NormalizedPhone or a cache entry.
+            e164, warning = read_phone(text, region)
         except InvalidPhone as exc:
             errors.add(f"phones.{index}.number", str(exc))
             continue
@@ -212,18 +222,19 @@ def clean_phones(raw: Any, region: str, errors: ErrorCollector, warnings: list[s
         if kind not in PHONE_KINDS:
             errors.add(f"phones.{index}.kind", choice_error(PhoneKind, kind))
             continue
-        if normalized.warning:
-            warnings.append(normalized.warning)
-        if normalized.value in seen:
+        if warning:
+            warnings.append(warning)
+        value = e164 if e164 is not None else text.strip()  # NormalizedPhone.value
+        if value in seen:
             continue
-        seen.add(normalized.value)
+        seen.add(value)
         cleaned.append(
             CleanPhone(
-                number=normalized.value[:40],
-                original=normalized.original[:60],
+                number=value[:40],
+                original=text[:60],
                 kind=kind,
                 is_primary=_as_bool(item.get("is_primary", False)),
-                is_valid=normalized.is_valid,
+                is_valid=e164 is not None,
             )
         )
     _pick_primary(cleaned, errors, "phones")
@@ -313,12 +324,23 @@ def clean_contact_input(
     definitions are read once rather than once per row.
     """
     result = CleanContact()
-    for name in data:
-        if name not in WRITABLE_FIELDS:
-            errors.add(name, "Unknown field.")
-    for name in SCALAR_FIELDS:
-        if name in data:
-            result.scalars[name] = _clean_scalar(name, data[name], errors)
+    if not WRITABLE_FIELDS.issuperset(data):  # one pass in C when every field is known
+        for name in data:
+            if name not in WRITABLE_FIELDS:
+                errors.add(name, "Unknown field.")
+    scalars = result.scalars
+    # The scalar fields present, in SCALAR_FIELDS order (filtered in C, not a loop of 24).
+    for name in filter(data.__contains__, SCALAR_FIELDS):
+        value = data[name]
+        limit = TEXT_LIMITS.get(name)
+        if limit is not None and type(value) is str:
+            # `_clean_scalar` for plain text (most fields of most rows), inlined.
+            text = check_text(name, " ".join(value.split()), errors)
+            if len(text) > limit:
+                errors.add(name, f"At most {limit} characters.")
+            scalars[name] = text
+        else:
+            scalars[name] = _clean_scalar(name, value, errors)
     _settle_names(data, instance, result, errors)
     if "emails" in data:
         result.emails = clean_emails(data["emails"] or [], errors)
@@ -341,23 +363,34 @@ def clean_contact_input(
 def _settle_names(
     data: dict[str, Any], instance: Contact | None, result: CleanContact, errors: ErrorCollector
 ) -> None:
-    touched = {"first_name", "last_name", "full_name"} & set(data)
-    if not touched and instance is not None:
+    has_first, has_last, has_full = "first_name" in data, "last_name" in data, "full_name" in data
+    if not (has_first or has_last or has_full) and instance is not None:
         return
-    current = {
-        name: getattr(instance, name) if instance else ""
-        for name in ("first_name", "last_name", "full_name")
-    }
-    merged = {**current, **{k: result.scalars[k] for k in touched}}
-    if ("first_name" in touched or "last_name" in touched) and "full_name" not in touched:
-        merged["full_name"] = ""
-    if touched == {"full_name"}:
+    scalars = result.scalars
+    if instance:
+        first, last, full = instance.first_name, instance.last_name, instance.full_name
+    else:
+        first = last = full = ""
+    if has_first:
+        first = scalars["first_name"]
+    if has_last:
+        last = scalars["last_name"]
+    if has_full:
+        full = scalars["full_name"]
+    elif has_first or has_last:
+        full = ""
+    if has_full and not (has_first or has_last):
         # A new full name alone replaces the person's name: parse it afresh into its parts.
-        merged["first_name"] = merged["last_name"] = ""
-    first, last, full = split_or_compose(
-        merged["first_name"], merged["last_name"], merged["full_name"]
-    )
-    result.scalars.update(first_name=first[:100], last_name=last[:100], full_name=full[:300])
+        first = last = ""
+    first, last, full = _split_or_compose(first, last, full)
+    scalars["first_name"] = first[:100]
+    scalars["last_name"] = last[:100]
+    scalars["full_name"] = full[:300]
+
+
+# The same names come back all through an import: split or composed once each (a pure
+# function of its three strings).
+_split_or_compose = lru_cache(maxsize=16384)(split_or_compose)
 
 
 def _settle_consent(result: CleanContact, instance: Contact | None) -> None:

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -249,6 +250,7 @@ EMAIL_SPLIT = re.compile(r"\s*(?::::|[,;])\s*")
 TAG_SPLIT = re.compile(r"\s*(?::::|[,;])\s*")
 GOOGLE_SYSTEM_GROUPS = {"mycontacts"}
 NEUTRALISED = ("=", "+", "-", "@", "\t", "\r")
+NOT_DIGIT = re.compile(r"\D")
 
 
 @lru_cache(maxsize=8192)
@@ -338,29 +340,89 @@ def suggest_mapping(headers: list[str], custom_field_keys: Iterable[str] = ()) -
 
 def apply_mapping(cells: list[str], mapping: dict[int, str]) -> dict[str, Any]:
     """One row as contact service input plus extras; empty cells are left out."""
+    plan = _plan_of(mapping)
     data: dict[str, Any] = {}
-    emails: list[tuple[int, str]] = []  # (column, target) in column order
+    width = len(cells)
+    for index, target, plain in plan.scalars:
+        # `_cell`, inlined: this loop runs for every mapped cell of every imported row.
+        value = cells[index] if index < width else ""
+        if not value:
+            continue
+        value = value.strip()
+        if value[:1] == "'" and value[1:2] in NEUTRALISED:
+            value = value[1:]
+        if not value:
+            continue
+        if plain:
+            data.setdefault(target, value)  # what `_put` does for these targets
+        else:
+            _put(data, target, value)
+    if plan.emails:
+        email_kinds = [_cell(cells, index) for index in plan.email_kinds]
+        _put_list(data, "emails", cells, plan.emails, email_kinds)
+    if plan.phones:
+        phone_kinds = [_cell(cells, index) for index in plan.phone_kinds]
+        _put_list(data, "phones", cells, plan.phones, phone_kinds)
+    # With first or last name present the service keeps a full name as typed; alone, it is
+    # split into first and last.
+    return data
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    """A mapping sorted out once for all its rows: which columns fill what, in column order."""
+
+    # (column, target, plain): plain targets are simply set unless already set.
+    scalars: tuple[tuple[int, str, bool], ...]
+    emails: tuple[tuple[int, str], ...]
+    phones: tuple[tuple[int, str], ...]
+    email_kinds: tuple[int, ...]
+    phone_kinds: tuple[int, ...]
+
+
+# The last mapping applied (a copy) and its plan, replaced as one tuple: an import applies one
+# mapping to every row, and comparing it with the last is cheaper than hashing its items.
+_last_plan: tuple[dict[int, str], ColumnPlan] | None = None
+
+
+def _plan_of(mapping: dict[int, str]) -> ColumnPlan:
+    global _last_plan
+    last = _last_plan
+    if last is not None and last[0] == mapping:
+        return last[1]
+    plan = _plan(tuple(mapping.items()))
+    _last_plan = (dict(mapping), plan)
+    return plan
+
+
+@lru_cache(maxsize=256)
+def _plan(items: tuple[tuple[int, str], ...]) -> ColumnPlan:
+    """The plan of a mapping given as its `(column, target)` items (hashable, so remembered:
+    an import maps every row of its file with the same mapping)."""
+    scalars: list[tuple[int, str, bool]] = []
+    emails: list[tuple[int, str]] = []
     phones: list[tuple[int, str]] = []
-    email_kinds: list[str] = []
-    phone_kinds: list[str] = []
-    for index in sorted(mapping):
-        target = mapping[index]
-        value = _cell(cells, index)
+    email_kinds: list[int] = []
+    phone_kinds: list[int] = []
+    for index, target in sorted(items):
         if target.startswith("emails"):
             emails.append((index, target))
         elif target.startswith("phones"):
             phones.append((index, target))
         elif target == "email_kind":
-            email_kinds.append(value)
+            email_kinds.append(index)
         elif target == "phone_kind":
-            phone_kinds.append(value)
-        elif value:
-            _put(data, target, value)
-    _put_list(data, "emails", cells, emails, email_kinds)
-    _put_list(data, "phones", cells, phones, phone_kinds)
-    # With first or last name present the service keeps a full name as typed; alone, it is
-    # split into first and last.
-    return data
+            phone_kinds.append(index)
+        else:
+            plain = not (
+                target.startswith("custom.")
+                or target in ("tags", "note", "lead_score")
+                or target in CHOICE_TARGETS
+            )
+            scalars.append((index, target, plain))
+    return ColumnPlan(
+        tuple(scalars), tuple(emails), tuple(phones), tuple(email_kinds), tuple(phone_kinds)
+    )
 
 
 def _cell(cells: list[str], index: int) -> str:
@@ -406,23 +468,39 @@ def _put_list(
     data: dict[str, Any],
     kind_key: str,
     cells: list[str],
-    columns: list[tuple[int, str]],
+    columns: Sequence[tuple[int, str]],
     kinds: list[str],
 ) -> None:
     is_email = kind_key == "emails"
     items: list[dict[str, Any]] = []
     seen: set[str] = set()
     has_primary = False
+    width = len(cells)
     for position, (index, target) in enumerate(columns):
-        value = _cell(cells, index)
+        # `_cell`, inlined (once per email or phone column of every row).
+        value = cells[index] if index < width else ""
+        if not value:
+            continue
+        value = value.strip()
+        if value[:1] == "'" and value[1:2] in NEUTRALISED:
+            value = value[1:]
         if not value:
             continue
         kind_text = kinds[position] if position < len(kinds) else ""
-        kind = target.split(".", 1)[1] if "." in target else kind_of(kind_text, email=is_email)
-        primary = kind_text.strip().startswith("*") and not has_primary
-        for piece in _pieces(value, is_email):
+        if "." in target:
+            kind = target.split(".", 1)[1]
+        else:
+            # An empty type label means no kind (`kind_of("")`), the usual case.
+            kind = kind_of(kind_text, email=is_email) if kind_text else ""
+        primary = kind_text.strip().startswith("*") and not has_primary if kind_text else False
+        # Most cells hold one value: skip the regular expression then (imports map 1M rows).
+        if ":::" in value or (is_email and ("," in value or ";" in value)):
+            pieces = (EMAIL_SPLIT if is_email else PACKED).split(value)
+        else:
+            pieces = [value]
+        for piece in pieces:
             piece = piece.strip()
-            identity = piece.casefold() if is_email else re.sub(r"\D", "", piece) or piece
+            identity = piece.casefold() if is_email else NOT_DIGIT.sub("", piece) or piece
             if not piece or identity in seen:
                 continue
             seen.add(identity)
@@ -435,13 +513,6 @@ def _put_list(
             items.append(item)
     if items:
         data[kind_key] = items
-
-
-def _pieces(value: str, is_email: bool) -> list[str]:
-    # Most cells hold one value: skip the regular expression then (imports map 1M rows).
-    if ":::" in value or (is_email and ("," in value or ";" in value)):
-        return (EMAIL_SPLIT if is_email else PACKED).split(value)
-    return [value]
 
 
 def kind_of(text: str, *, email: bool) -> str:

@@ -39,7 +39,14 @@ from peoplebase.imports.bulkwrite import insert_rows, pairs_matching, reserve_id
 from peoplebase.imports.mapping import apply_mapping, pop_extras
 from peoplebase.imports.models import DuplicatePolicy, ImportJob, ImportRow, RowOutcome
 from peoplebase.normalize import fold, sort_key
-from peoplebase.search.documents import SearchDocument, email_text, name_text, phone_text, tokens
+from peoplebase.search.documents import (
+    SearchDocument,
+    email_text,
+    name_text,
+    phone_text,
+    token_text,
+    tokens,
+)
 from peoplebase.search.services import index_new_documents
 from peoplebase.users.models import User
 
@@ -64,6 +71,9 @@ UPDATABLE_SCALARS = (
     "lead_score",
 )
 NAME_FIELDS = ("first_name", "last_name", "full_name")
+# Values that leave a field out of a row's file keys; built once, not for every value tested
+# (never modified).
+EMPTY_VALUES: tuple[Any, ...] = (None, "", [], {})
 
 
 @dataclass
@@ -164,7 +174,7 @@ def prepare(row: PreparedRow, ctx: RowContext) -> None:
     """Map and clean one row in place; a row that breaks a rule gets its reason."""
     data = apply_mapping(row.cells, ctx.mapping)
     extras = pop_extras(data)
-    row.file_keys = frozenset(k for k, v in data.items() if v not in (None, "", [], {}))
+    row.file_keys = file_keys(data)
     row.company_name = " ".join(str(extras.get("company_name") or "").split())[:200]
     row.company_key = fold(row.company_name)[:200] if row.company_name else ""
     row.note = str(extras.get("note") or "").strip()
@@ -192,21 +202,33 @@ def prepare(row: PreparedRow, ctx: RowContext) -> None:
     row.keys = row_keys(row, ctx)
 
 
+def file_keys(data: dict[str, Any]) -> frozenset[str]:
+    """The fields the row fills: values not in EMPTY_VALUES. A string is empty only when it is
+    "" (the test most values need, without comparing them to a list and a dict)."""
+    return frozenset(
+        [k for k, v in data.items() if (v if type(v) is str else v not in EMPTY_VALUES)]
+    )
+
+
 def search_text(clean: CleanContact) -> tuple[str, str, str, str]:
     """The index text `search.services.build_documents` would read back for this row's
     contact: names, emails and phones (primary first, then in file order) and job title."""
     scalars = clean.scalars
-    emails = sorted(clean.emails or [], key=lambda e: not e.is_primary)
-    phones = sorted(clean.phones or [], key=lambda p: not p.is_primary)
+    emails = clean.emails or []
+    if len(emails) > 1:  # most rows have one address: nothing to sort
+        emails = sorted(emails, key=lambda e: not e.is_primary)
+    phones = clean.phones or []
+    if len(phones) > 1:
+        phones = sorted(phones, key=lambda p: not p.is_primary)
     return (
         name_text(
             scalars.get("first_name") or "",
             scalars.get("last_name") or "",
             scalars.get("full_name") or "",
         ),
-        email_text(e.email for e in emails),
-        phone_text(p.number for p in phones),
-        " ".join(tokens(scalars.get("job_title") or "")),
+        email_text([e.email for e in emails]),
+        phone_text([p.number for p in phones]),
+        token_text(scalars.get("job_title") or ""),
     )
 
 

@@ -14,6 +14,7 @@ from .emails import (
     email_domain,
     is_role_address,
     normalize_email,
+    normalized_address,
 )
 from .names import ParsedName, compose_full_name, parse_full_name, split_or_compose
 from .phones import (
@@ -22,6 +23,7 @@ from .phones import (
     format_phone_display,
     normalize_phone,
     phone_digits,
+    read_phone,
 )
 from .text import collapse_spaces, fold, sort_key
 from .urls import (
@@ -57,8 +59,10 @@ __all__ = [
     "normalize_phone",
     "normalize_twitter",
     "normalize_url",
+    "normalized_address",
     "parse_full_name",
     "phone_digits",
+    "read_phone",
     "sort_key",
     "split_or_compose",
 ]

@@ -53,7 +53,8 @@ class NormalizedEmail:
 def _extract_address(raw: str) -> str:
     """Pull the bare address out of ``Name <a@b>``, ``<a@b>`` or ``mailto:a@b?...``."""
     text = raw.strip()
-    match = _NAME_ADDR.search(text)
+    # The pattern ends in ">": without one there is nothing to search for (the usual case).
+    match = _NAME_ADDR.search(text) if ">" in text else None
     if match:
         text = match.group(1).strip()
     if text[: len(_MAILTO)].lower() == _MAILTO:
@@ -61,23 +62,28 @@ def _extract_address(raw: str) -> str:
     return text
 
 
-@lru_cache(maxsize=65536)
-def _normalize_cached(raw: str) -> NormalizedEmail | str:
+def _normalize(raw: str) -> NormalizedEmail | str:
     """Return the normalised address, or the reason it is invalid.
 
     Failures are returned rather than raised so that they are cached too.
     """
+    value, reason = _read(raw)
+    return reason if reason else NormalizedEmail(value=value, original=raw)
+
+
+def _read(raw: str) -> tuple[str, str]:
+    """The normalised address and "", or "" and the reason ``raw`` is not an address."""
     address = _extract_address(raw)
     if not address:
-        return "An email address is empty"
+        return "", "An email address is empty"
     fast = _plain_address(address)
     if fast is not None:
-        return NormalizedEmail(value=fast, original=raw)
+        return fast, ""
     try:
         result = validate_email(address, check_deliverability=False)
     except EmailNotValidError as exc:
-        return f"“{raw.strip()}” is not a valid email address: {exc}"
-    return NormalizedEmail(value=result.normalized.lower(), original=raw)
+        return "", f"“{raw.strip()}” is not a valid email address: {exc}"
+    return result.normalized.lower(), ""
 
 
 # A plain ASCII dot-atom local part (no leading, trailing or doubled dots) that
@@ -113,12 +119,27 @@ def _valid_domain(domain: str) -> str | None:
         return None
 
 
+# Remembered: callers such as search read the same text again and again.
+_normalize_cached = lru_cache(maxsize=65536)(_normalize)
+
+
 def normalize_email(raw: str) -> NormalizedEmail:
     """Validate ``raw`` and return it lower-cased; raise InvalidEmail if it is not an address."""
     outcome = _normalize_cached(raw)
     if isinstance(outcome, str):
         raise InvalidEmail(outcome)
     return outcome
+
+
+def normalized_address(raw: str) -> str:
+    """``normalize_email(raw).value`` (its ``original`` is ``raw``), neither wrapped nor
+    remembered: for addresses read once, such as a contact's own when it is cleaned. An
+    import cleans a million of them; cached, they would never be asked for again and would
+    only lengthen the collector's passes."""
+    value, reason = _read(raw)
+    if reason:
+        raise InvalidEmail(reason)
+    return value
 
 
 def email_domain(value: str) -> str:

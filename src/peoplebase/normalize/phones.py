@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat
+from phonenumbers import (
+    COUNTRY_CODE_TO_REGION_CODE,
+    NumberParseException,
+    PhoneMetadata,
+    PhoneNumber,
+    PhoneNumberFormat,
+    PhoneNumberType,
+)
+
+try:  # the check `is_valid_number` makes per region; private, so only used when present
+    from phonenumbers.phonenumberutil import _number_type_helper
+    from phonenumbers.re_util import re_compile as _re_compile
+except ImportError:  # pragma: no cover - another phonenumbers: its own is_valid_number
+    _number_type_helper = _re_compile = None
 
 MAX_PHONE_LENGTH = 40
+
+# phonenumbers looks up its metadata's regular expressions by pattern text a dozen times per
+# number, through `re.compile` and its cache; with the library's own pattern cache on, each is
+# compiled once and kept (the same compiled patterns, a sixth of a number's normalising time).
+# Releases without the switch simply go on as before.
+_enable_pattern_cache = getattr(phonenumbers, "enable_pattern_cache", None)
+if _enable_pattern_cache is not None:
+    _enable_pattern_cache()
+_NOT_ASCII_DIGITS = re.compile(r"[^0-9]+")
 
 
 class InvalidPhone(ValueError):
@@ -34,6 +57,7 @@ class NormalizedPhone:
         return self.e164 is not None
 
 
+@lru_cache(maxsize=256)  # a few region settings, read for every number (errors are not kept)
 def _check_region(region: str) -> str:
     """Return the upper-cased region code, or raise ValueError for an unknown one."""
     code = region.strip().upper()
@@ -49,7 +73,7 @@ def _check_input(raw: str) -> str:
         raise InvalidPhone("A phone number is empty")
     if len(text) > MAX_PHONE_LENGTH:
         raise InvalidPhone(f"A phone number can have at most {MAX_PHONE_LENGTH} characters")
-    if not any(ch.isdecimal() for ch in text):
+    if not any(map(str.isdecimal, text)):
         raise InvalidPhone(f"“{text}” contains no digits, so it is not a phone number")
     return text
 
@@ -69,14 +93,47 @@ def _parse(text: str, region: str) -> tuple[PhoneNumber | None, bool]:
     is the dearest step of normalising a number).
     """
     number = _try_parse(text, region)
-    if number is not None and phonenumbers.is_valid_number(number):
+    if number is not None and _is_valid_number(number):
         return number, True
     # "00" is the international prefix in most of the world, even where the region's is not.
     if text.startswith("00"):
         alternative = _try_parse("+" + text[2:], region)
         if alternative is not None and phonenumbers.is_possible_number(alternative):
-            return alternative, phonenumbers.is_valid_number(alternative)
+            return alternative, _is_valid_number(alternative)
     return number, False
+
+
+def _is_valid_number(number: PhoneNumber) -> bool:
+    """`phonenumbers.is_valid_number(number)`, without checking the same region twice.
+
+    For a calling code shared by several regions (+1, +44, +7…) the library first finds the
+    number's region (a region without leading digits is found by checking the number against
+    its patterns) and then checks the number against that region's patterns again: the same
+    check twice, with the same answer. Here the first answer is kept; every other case is left
+    to the library. `tests/normalize/test_phone_validity.py` compares the two on every region's
+    example numbers and on random numbers of each shared calling code.
+    """
+    regions = COUNTRY_CODE_TO_REGION_CODE.get(number.country_code)
+    if regions is None or len(regions) == 1 or _number_type_helper is None:
+        return phonenumbers.is_valid_number(number)
+    # From here, phonenumbers' `_region_code_for_number_from_list`…
+    national = phonenumbers.national_significant_number(number)
+    for region in regions:
+        metadata = PhoneMetadata.metadata_for_region(region.upper(), None)
+        if metadata is None:
+            continue
+        if metadata.leading_digits is not None:
+            if _re_compile(metadata.leading_digits).match(national):
+                return phonenumbers.is_valid_number_for_region(number, region)
+        elif _number_type_helper(national, metadata) != PhoneNumberType.UNKNOWN:
+            # …and what `is_valid_number_for_region` would check before repeating the above.
+            if (
+                region != phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY
+                and metadata.country_code == number.country_code
+            ):
+                return True
+            return phonenumbers.is_valid_number_for_region(number, region)
+    return False  # no region: `is_valid_number_for_region(number, None)`
 
 
 def _number_region(number: PhoneNumber, fallback: str) -> str:
@@ -85,20 +142,27 @@ def _number_region(number: PhoneNumber, fallback: str) -> str:
     return fallback if code == phonenumbers.UNKNOWN_REGION else code
 
 
-@lru_cache(maxsize=65536)
-def _normalize_cached(raw: str, region: str) -> NormalizedPhone:
+def _normalize(raw: str, region: str) -> NormalizedPhone:
     """Normalise already-checked input; never raises."""
+    e164, warning = _read(raw, region)
+    return NormalizedPhone(e164=e164, original=raw, warning=warning)
+
+
+def _read(raw: str, region: str) -> tuple[str | None, str | None]:
+    """The E.164 form (None when unreadable) and any warning, for already-checked input."""
     text = raw.strip()
     number, valid = _parse(text, region)
     if number is None or not (valid or phonenumbers.is_possible_number(number)):
-        warning = f"Could not read “{text}” as a phone number; kept as typed"
-        return NormalizedPhone(e164=None, original=raw, warning=warning)
+        return None, f"Could not read “{text}” as a phone number; kept as typed"
     e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
-    warning = None
-    if not valid:
-        where = _number_region(number, region)
-        warning = f"“{text}” may not be a valid number in {where}"
-    return NormalizedPhone(e164=e164, original=raw, warning=warning)
+    if valid:
+        return e164, None
+    where = _number_region(number, region)
+    return e164, f"“{text}” may not be a valid number in {where}"
+
+
+# Remembered: callers such as search read the same text again and again.
+_normalize_cached = lru_cache(maxsize=65536)(_normalize)
 
 
 def normalize_phone(raw: str, region: str = "US") -> NormalizedPhone:
@@ -112,8 +176,21 @@ def normalize_phone(raw: str, region: str = "US") -> NormalizedPhone:
     return _normalize_cached(raw, code)
 
 
+def read_phone(raw: str, region: str = "US") -> tuple[str | None, str | None]:
+    """``normalize_phone(raw, region)``'s ``e164`` and ``warning`` (its ``original`` is ``raw``),
+    neither wrapped nor remembered: for numbers read once, such as a contact's own when it is
+    cleaned (an import cleans a million; cached, they would only lengthen the collector's
+    passes). Raises as `normalize_phone` does."""
+    code = _check_region(region)
+    _check_input(raw)
+    return _read(raw, code)
+
+
 def phone_digits(raw: str) -> str:
     """Return only the digits of ``raw`` (as ASCII), for search indexing."""
+    if raw.isascii():
+        # The only decimal characters in ASCII are 0-9, already their own ASCII form.
+        return _NOT_ASCII_DIGITS.sub("", raw)
     return "".join(str(int(ch)) for ch in raw if ch.isdecimal())
 
 

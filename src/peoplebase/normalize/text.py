@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 SORT_KEY_MAX_LENGTH = 200
+# Non-ASCII text up to this length is folded once and remembered: names, titles, cities and
+# company names repeat all through an import, and folding them is the dear path.
+FOLD_CACHE_MAX_LENGTH = 64
 
 # Letters that NFKD leaves alone because they are distinct letters, not accented ones.
 _UNDECOMPOSABLE = str.maketrans(
@@ -45,9 +49,19 @@ def fold(text: str) -> str:
     if text.isascii():
         # Nothing to decompose or translate: the common case, and a hot path of matching.
         return " ".join(text.lower().split())
+    if len(text) <= FOLD_CACHE_MAX_LENGTH:
+        return _fold_short(text)
+    return _fold_unicode(text)
+
+
+def _fold_unicode(text: str) -> str:
+    """The general path of `fold`, right for any text (the ASCII path gives the same)."""
     # Marks are stripped again after case folding because folding can add them (İ -> i̇).
     folded = _strip_marks(text).casefold().translate(_UNDECOMPOSABLE)
     return collapse_spaces(_strip_marks(folded))
+
+
+_fold_short = lru_cache(maxsize=16384)(_fold_unicode)
 
 
 def sort_key(first: str, last: str, full: str = "") -> str:

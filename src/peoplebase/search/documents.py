@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
@@ -26,7 +27,19 @@ FIELDS = ("names", "emails", "phones", "company", "title", "tags")
 
 def tokens(text: str) -> list[str]:
     """Folded alphanumeric tokens of `text` (punctuation and underscores split words)."""
-    return WORD.findall(fold(text or ""))
+    if not text:
+        return []
+    if text.isascii():
+        # fold() of ASCII text only lower-cases it and collapses whitespace, and whitespace
+        # never belongs to a token: the same tokens without building the folded copy.
+        return WORD.findall(text.lower())
+    return WORD.findall(fold(text))
+
+
+@lru_cache(maxsize=4096)
+def token_text(text: str) -> str:
+    """`tokens(text)` joined by spaces, remembered: for short values that repeat (job titles)."""
+    return " ".join(tokens(text))
 
 
 def _unique(items: Iterable[str]) -> list[str]:
@@ -49,8 +62,12 @@ class SearchDocument:
         return tuple(getattr(self, name) for name in FIELDS)
 
 
+@lru_cache(maxsize=16384)
 def name_text(first: str, last: str, full: str) -> str:
-    """The full name's tokens, then any first/last-name token the full name lacks."""
+    """The full name's tokens, then any first/last-name token the full name lacks.
+
+    Remembered: the same names come back all through an import (and the result is a string).
+    """
     return " ".join(_unique([*tokens(full), *tokens(first), *tokens(last)]))
 
 
@@ -60,26 +77,37 @@ def email_text(addresses: Iterable[str]) -> str:
     In order, so a phrase query "acme.io" (tokens acme, io) finds the domain, and a full
     address finds its owner.
     """
-    return " ".join(" ".join(tokens(address)) for address in addresses if address)
+    return " ".join([" ".join(tokens(address)) for address in addresses if address])
 
 
 def national_digits(digits: str) -> str:
     """E.164 digits without their country code (codes are prefix-free: one length fits)."""
+    length = _country_code_length(digits[:3])
+    return digits[length:] if length else ""
+
+
+@lru_cache(maxsize=2048)
+def _country_code_length(prefix: str) -> int:
+    """How many of the first three digits are the country code, or 0 when none is."""
     for length in (1, 2, 3):
-        if int(digits[:length] or 0) in COUNTRY_CODE_TO_REGION_CODE:
-            return digits[length:]
-    return ""
+        if int(prefix[:length] or 0) in COUNTRY_CODE_TO_REGION_CODE:
+            return length
+    return 0
 
 
 def phone_text(numbers: Iterable[str]) -> str:
     """Each number's digits and, for E.164 numbers, its national significant number."""
     found: list[str] = []
     for number in numbers:
-        digits = phone_digits(number or "")
+        if number and number[0] == "+" and number.isascii() and number[1:].isdigit():
+            digits = number[1:]  # an E.164 value (most stored numbers): its digits as they are
+        else:
+            digits = phone_digits(number or "")
         found.append(digits)
         if number.startswith("+") and digits:
             found.append(national_digits(digits))
-    return " ".join(_unique(found))
+    # `_unique`, without its generator and list: the non-empty forms, first of each kept.
+    return " ".join(dict.fromkeys(filter(None, found)))
 
 
 def name_terms(document: SearchDocument) -> list[str]:

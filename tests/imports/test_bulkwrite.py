@@ -49,3 +49,14 @@ def test_pairs_matching_finds_every_stored_value_across_chunks(
         ]
     )
     assert bulkwrite.pairs_matching(ContactEmail, "email", []) == []
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite settings")
+def test_bulk_writes_get_a_bigger_cache_and_longer_log_on_sqlite(db: Any) -> None:
+    bulkwrite.tune_for_bulk_writes()
+
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == -bulkwrite.BULK_CACHE_KIB
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        assert cursor.fetchone()[0] == bulkwrite.BULK_CHECKPOINT_PAGES

@@ -71,6 +71,7 @@ UPDATABLE_SCALARS = (
     "lead_score",
 )
 NAME_FIELDS = ("first_name", "last_name", "full_name")
+NO_CUSTOM_FIELDS: dict[str, Any] = {}  # never mutated: written as JSON only
 # Values that leave a field out of a row's file keys; built once, not for every value tested
 # (never modified).
 EMPTY_VALUES: tuple[Any, ...] = (None, "", [], {})
@@ -669,7 +670,8 @@ class BatchWriter:
             "created_by_id": self.ctx.actor.pk,
             "owner_id": row.owner_id,
             "company_id": self.companies.get(row.company_key),
-            "custom_fields": clean.custom_fields or {},
+            # One shared empty value: the writer converts it to JSON once, not once a row.
+            "custom_fields": clean.custom_fields or NO_CUSTOM_FIELDS,
             "sort_name": row.sort_name,
             "email": next((e.email for e in clean.emails or [] if e.is_primary), ""),
             "phone": next((p.number for p in clean.phones or [] if p.is_primary), ""),

@@ -195,3 +195,43 @@ def test_indexes_are_built_again_side_by_side_outside_a_transaction(
     assert job.status == ImportStatus.DONE and job.created == 5
     assert catalogue() == before
     assert not DeferredIndex.objects.exists()
+
+
+def test_an_interrupted_import_is_cancelled_with_its_indexes_built_again(
+    manager: Any, upload: Any, bulk: None, monkeypatch: Any
+) -> None:
+    before = catalogue()
+
+    def ctrl_c(number: int, job: ImportJob) -> None:
+        if number == 2:
+            raise KeyboardInterrupt
+
+    watch_writes(monkeypatch, ctrl_c)
+    job = upload(manager, people(6))
+
+    with pytest.raises(KeyboardInterrupt):
+        services.run_import_now(manager, job)
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CANCELLED and job.processed_rows == 2
+    assert catalogue() == before
+    assert not DeferredIndex.objects.exists()
+
+
+def test_a_resumed_import_keeps_its_indexes_aside_and_builds_them_at_its_end(
+    manager: Any, upload: Any, bulk: None, monkeypatch: Any
+) -> None:
+    before = catalogue()
+    job = upload(manager, people(6))
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.QUEUED)
+    # As if its worker died after setting the indexes aside and before writing anything.
+    assert bulkload.defer_indexes(job) > 0
+    seen = watch_writes(monkeypatch, lambda number, job: None)
+
+    services.run_import(job.pk)
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and job.created == 6
+    assert all(s["contacts_contact"] == [] for s in seen)
+    assert catalogue() == before
+    assert not DeferredIndex.objects.exists()

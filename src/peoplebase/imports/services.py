@@ -538,6 +538,12 @@ def run_import(job_id: int, progress: Progress | None = None) -> str:
         return job.status
     try:
         _run_batches(job, progress)
+    except KeyboardInterrupt:
+        # Ctrl+C on `peoplebase import`: whole batches are in, as after a cancel. Marked so,
+        # the job is not left "running" forever, and housekeeping builds any index it set
+        # aside and could not build again.
+        _finish(job, ImportStatus.CANCELLED, error="Interrupted.")
+        raise
     except Exception as exc:
         logger.exception("Import %s failed", job_id)
         _finish(job, ImportStatus.FAILED, error=str(exc)[:2000] or type(exc).__name__)

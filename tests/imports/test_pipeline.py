@@ -430,14 +430,3 @@ def test_several_cleaning_processes_hand_batches_back_in_file_order(
         f"p{i}@example.com" for i in range(15)
     ]
     assert multiprocessing.active_children() == []
-
-
-def test_imports_collect_garbage_less_often_and_put_the_thresholds_back() -> None:
-    import gc
-
-    from peoplebase.imports import pipeline
-
-    before = gc.get_threshold()
-    with pipeline.fewer_collections():
-        assert gc.get_threshold() == pipeline.IMPORT_GC_THRESHOLDS
-    assert gc.get_threshold() == before

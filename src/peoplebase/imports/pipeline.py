@@ -14,7 +14,6 @@ import itertools
 import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
@@ -271,24 +270,6 @@ CLEANER_STOP_SECONDS = 5.0
 Source = Callable[[], Iterator[list[PreparedRow]]]
 
 
-# Collector thresholds while importing. A batch keeps ~20,000 container objects alive until it
-# is written, so the default (a young-generation pass every 700 allocations, promoting into
-# passes over everything older) walks them again and again: a 300k-row import took 32-35 s with
-# the defaults and 28-31 s with these. Cycles are still collected, only less often.
-IMPORT_GC_THRESHOLDS = (50_000, 20, 100)
-
-
-@contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Raise the collector's thresholds for the block (process-wide), then put them back."""
-    before = gc.get_threshold()
-    gc.set_threshold(*IMPORT_GC_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-
-
 def _clean_in_child(
     make_source: Source,
     ctx: RowContext,
@@ -307,7 +288,6 @@ def _clean_in_child(
     # collector no longer walks it on every pass over the cleaning's short-lived objects
     # (a quarter of the cleaning time per row).
     gc.freeze()
-    gc.set_threshold(*IMPORT_GC_THRESHOLDS)
     # The fork copied the writer's receiving ends too: closed here, a writer that stops early
     # leaves the pipe with no reader, so a blocked send fails at once and this process ends.
     for connection_end in inherited:

@@ -67,7 +67,6 @@ from peoplebase.imports.pipeline import (
     Stages,
     batches,
     decide,
-    fewer_collections,
     prepare,
     prepared_batches,
 )
@@ -555,14 +554,13 @@ def _run_batches(job: ImportJob, progress: Progress | None) -> None:
     ensure_can_import(job.actor)  # the role may have changed since the job was queued
     tune_for_bulk_writes()
     # A resumed job finds its indexes still set aside; a new one sets them aside if it is big.
-    with fewer_collections():
-        if job.deferred_indexes.exists() or (should_defer(job) and defer_indexes(job)):
-            try:
-                _write_batches(job, progress)
-            finally:
-                restore_indexes(job)  # whatever happened; a no-op once it has built them
-        else:
+    if job.deferred_indexes.exists() or (should_defer(job) and defer_indexes(job)):
+        try:
             _write_batches(job, progress)
+        finally:
+            restore_indexes(job)  # whatever happened; a no-op once the job has restored them
+    else:
+        _write_batches(job, progress)
 
 
 def _write_batches(job: ImportJob, progress: Progress | None) -> None:

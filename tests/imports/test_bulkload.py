@@ -23,7 +23,11 @@ def bulk(monkeypatch: Any) -> None:
 
 
 def catalogue() -> dict[str, list[tuple[str, str]]]:
-    return {table: bulkload.secondary_indexes(table) for table in bulkload.deferred_tables()}
+    """Each filled table's secondary indexes and (on PostgreSQL) foreign keys."""
+    return {
+        table: bulkload.secondary_indexes(table) + bulkload.foreign_keys(table)
+        for table in bulkload.deferred_tables()
+    }
 
 
 def people(count: int) -> list[list[str]]:
@@ -235,3 +239,61 @@ def test_a_resumed_import_keeps_its_indexes_aside_and_builds_them_at_its_end(
     assert all(s["contacts_contact"] == [] for s in seen)
     assert catalogue() == before
     assert not DeferredIndex.objects.exists()
+
+
+def test_postgresql_foreign_keys_are_set_aside_and_checked_again_at_the_end(
+    manager: Any, upload: Any, run: Any, bulk: None, monkeypatch: Any
+) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's foreign-key checks cannot be dropped per table")
+    before = bulkload.foreign_keys("contacts_contactemail")
+    assert before
+    seen: list[list[tuple[str, str]]] = []
+    watch_writes(
+        monkeypatch,
+        lambda number, job: seen.append(bulkload.foreign_keys("contacts_contactemail")),
+    )
+
+    job = run(manager, upload(manager, people(5)))
+
+    assert job.created == 5
+    assert all(keys == [] for keys in seen)
+    assert bulkload.foreign_keys("contacts_contactemail") == before
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT bool_and(convalidated) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid = 'contacts_contactemail'::regclass"
+        )
+        assert cursor.fetchone()[0] is True
+
+
+def test_a_key_broken_while_set_aside_is_kept_unvalidated_not_lost(
+    manager: Any, upload: Any, bulk: None, caplog: Any
+) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("foreign keys are set aside on PostgreSQL only")
+    before = bulkload.foreign_keys("contacts_contactemail")
+    job = upload(manager, people(5))
+    bulkload.defer_indexes(job)
+    with connection.cursor() as cursor:  # a row pointing at a contact that does not exist
+        cursor.execute(
+            "INSERT INTO contacts_contactemail (contact_id, email, original, kind, is_primary, "
+            "is_bounced, is_opted_out, created_at) "
+            "VALUES (987654, 'x@example.com', 'x@example.com', 'work', true, false, false, now())"
+        )
+
+    bulkload.restore_indexes(job)
+
+    assert bulkload.foreign_keys("contacts_contactemail") == before
+    assert not DeferredIndex.objects.exists()
+    assert "left NOT VALID" in caplog.text
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT convalidated FROM pg_constraint WHERE contype = 'f' "
+            "AND conrelid = 'contacts_contactemail'::regclass"
+        )
+        assert cursor.fetchall() == [(False,)]  # there, and enforced for new rows

@@ -297,3 +297,50 @@ def test_a_key_broken_while_set_aside_is_kept_unvalidated_not_lost(
             "AND conrelid = 'contacts_contactemail'::regclass"
         )
         assert cursor.fetchall() == [(False,)]  # there, and enforced for new rows
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_loads_without_reference_checks_then_checks_once(
+    manager: Any, upload: Any, run: Any, bulk: None, monkeypatch: Any
+) -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("a SQLite connection setting")
+
+    def foreign_keys_on() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA foreign_keys")
+            return cursor.fetchone()[0]
+
+    during: list[int] = []
+    watch_writes(monkeypatch, lambda number, job: during.append(foreign_keys_on()))
+    checked: list[int] = []
+    real_check = bulkload.check_references
+    monkeypatch.setattr(services, "check_references", lambda: checked.append(real_check()))
+
+    job = run(manager, upload(manager, people(5)))
+
+    assert job.created == 5
+    assert during == [0, 0, 0]
+    assert foreign_keys_on() == 1
+    assert checked == [0]
+
+
+def test_check_references_counts_rows_pointing_nowhere(db: Any, caplog: Any) -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL validates its keys as it adds them back")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA defer_foreign_keys = ON")  # checked at commit: there is none
+        cursor.execute(
+            "INSERT INTO contacts_contactemail (contact_id, email, original, kind, is_primary, "
+            "is_bounced, is_opted_out, created_at) "
+            "VALUES (987654, 'x@example.com', 'x@example.com', 'work', 1, 0, 0, '2026-01-01')"
+        )
+
+    assert bulkload.check_references() == 1
+    assert "point at missing rows" in caplog.text
+    with connection.cursor() as cursor:  # the test's own check at its end would fail on it
+        cursor.execute("DELETE FROM contacts_contactemail WHERE contact_id = 987654")

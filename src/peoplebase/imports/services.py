@@ -45,7 +45,13 @@ from peoplebase.core.errors import (
 from peoplebase.core.lookups import parse_id
 from peoplebase.core.permissions import ensure_can_import, ensure_can_view
 from peoplebase.customfields.services import active_definitions
-from peoplebase.imports.bulkload import defer_indexes, restore_indexes, should_defer
+from peoplebase.imports.bulkload import (
+    check_references,
+    defer_indexes,
+    restore_indexes,
+    should_defer,
+    unchecked_references,
+)
 from peoplebase.imports.bulkwrite import relax_commit_durability, tune_for_bulk_writes
 from peoplebase.imports.mapping import import_targets, suggest_mapping
 from peoplebase.imports.models import (
@@ -556,7 +562,8 @@ def _run_batches(job: ImportJob, progress: Progress | None) -> None:
     # A resumed job finds its indexes still set aside; a new one sets them aside if it is big.
     if job.deferred_indexes.exists() or (should_defer(job) and defer_indexes(job)):
         try:
-            _write_batches(job, progress)
+            with unchecked_references():
+                _write_batches(job, progress)
         finally:
             restore_indexes(job)  # whatever happened; a no-op once the job has restored them
     else:
@@ -601,6 +608,7 @@ def _write_batches(job: ImportJob, progress: Progress | None) -> None:
     clock = time.perf_counter()
     if job.deferred_indexes.exists():
         restore_indexes(job)
+        check_references()
         stages.add("indexes", clock)
     # A large import changes the tables' spread enough that the planners choose wrong indexes
     # until the statistics are read again (see core/dbstats.py).

@@ -66,13 +66,11 @@ def test_a_big_import_into_an_empty_table_loads_first_and_indexes_after(
     job = run(manager, upload(manager, people(5)))
 
     assert job.status == ImportStatus.DONE and job.created == 5
-    # While loading: no list index on contacts; emails keep only the index matching reads.
-    kept_email_index = bulkload._kept_index_names(False) & {
-        name for name, _ in before["contacts_contactemail"]
-    }
+    # While loading: no secondary index on contacts or emails (the few contacts already there
+    # are matched from memory).
     assert len(seen) == 3
     assert all(s["contacts_contact"] == [] for s in seen)
-    assert all(s["contacts_contactemail"] == sorted(kept_email_index) for s in seen)
+    assert all(s["contacts_contactemail"] == [] for s in seen)
     # Afterwards every index is back as it was, nothing is left to build, and it is timed.
     assert catalogue() == before
     assert not DeferredIndex.objects.exists()
@@ -153,9 +151,7 @@ def test_indexes_a_dead_import_left_aside_are_built_by_housekeeping(
     assert run_housekeeping()["restored_indexes"] == 0
     # Its process died and the job was marked failed: built again.
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED)
-    assert run_housekeeping()["restored_indexes"] == sum(len(v) for v in before.values()) - len(
-        bulkload._kept_index_names(False)
-    )
+    assert run_housekeeping()["restored_indexes"] == sum(len(v) for v in before.values())
     assert catalogue() == before
 
 
@@ -344,3 +340,40 @@ def test_check_references_counts_rows_pointing_nowhere(db: Any, caplog: Any) -> 
     assert "point at missing rows" in caplog.text
     with connection.cursor() as cursor:  # the test's own check at its end would fail on it
         cursor.execute("DELETE FROM contacts_contactemail WHERE contact_id = 987654")
+
+
+def test_a_bulk_load_matches_the_contacts_already_there_from_memory(
+    manager: Any, upload: Any, run: Any, bulk: None, make_contact: Any
+) -> None:
+    old = make_contact(
+        manager, full_name="Old Timer", emails=["p1@example.com"], phones=["+1 212 555 0103"]
+    )
+    job = upload(manager, people(5))
+    assert bulkload.should_defer(job)
+
+    job = run(manager, job)
+
+    # Row 2 (p1@…) by email, row 4 (…0103) by phone: both are the contact already there.
+    assert (job.created, job.skipped) == (3, 2)
+    reasons = sorted(job.rows.filter(outcome="skipped").values_list("reason", flat=True))
+    assert reasons == [
+        f"Matches existing contact #{old.pk} by email.",
+        f"Matches existing contact #{old.pk} by phone.",
+    ]
+
+
+def test_above_the_preload_limit_the_match_indexes_stay(
+    manager: Any, upload: Any, run: Any, bulk: None, monkeypatch: Any, make_contact: Any
+) -> None:
+    monkeypatch.setattr(bulkload, "PRELOAD_MAX_CONTACTS", 0)
+    make_contact(manager, full_name="Old Timer", emails=["p1@example.com"])
+    seen = watch_writes(monkeypatch, lambda number, job: None)
+
+    job = run(manager, upload(manager, people(5)))
+
+    assert (job.created, job.skipped) == (4, 1)
+    kept = bulkload._index_names(bulkload.MATCH_FIELDS)
+    assert all(
+        set(s["contacts_contactemail"]) == kept & set(s["contacts_contactemail"]) for s in seen
+    )
+    assert all(s["contacts_contactemail"] for s in seen)

@@ -18,8 +18,11 @@ batch's commit was a quarter of the server's time. Should a row point at somethi
 while its key was away, the key stays NOT VALID (enforced for new rows) and a warning is logged.
 
 Never set aside: primary keys, unique indexes and constraints (they keep the data right) and
-the indexes matching reads (a contact's emails and phones, and its company when the job matches
-by name and company). Other users keep working meanwhile; lists and searches over the imported
+the indexes matching reads: the company index when the job matches by name and company, and the
+email and phone indexes when more than `PRELOAD_MAX_CONTACTS` contacts are already there (below
+that, their emails and phones are read into memory once and matched there; contacts someone
+else adds while the load runs are then not matched against, only the file's own rows and what
+was there when it began). Other users keep working meanwhile; lists and searches over the imported
 tables are slower until the indexes are back.
 """
 
@@ -69,16 +72,34 @@ def should_defer(job: ImportJob) -> bool:
     return Contact.objects.count() < rows_left
 
 
-def _kept_index_names(match_name_company: bool) -> set[str]:
-    """Indexes matching reads while the import runs, named as Django named them."""
-    kept = [(ContactEmail, "email"), (ContactPhone, "number")]
-    if match_name_company:
-        kept.append((Contact, "company"))
+def _index_names(fields: list[tuple[type[Model], str]]) -> set[str]:
+    """The names Django gave the single-column indexes of these fields."""
     editor = connection.schema_editor()  # only for its naming rule: never entered
     return {
         editor._create_index_name(model._meta.db_table, [model._meta.get_field(name).column])
-        for model, name in kept
+        for model, name in fields
     }
+
+
+MATCH_FIELDS: list[tuple[type[Model], str]] = [(ContactEmail, "email"), (ContactPhone, "number")]
+# Up to this many contacts already there, a bulk load reads their emails and phones into
+# memory once (`pipeline.KnownContacts`) and sets the email and phone indexes aside too: kept,
+# each batch wrote ~4,000 random pages of them, which made SQLite's commits a quarter of a
+# 1M-row import. Above it, the indexes stay and matching queries them.
+PRELOAD_MAX_CONTACTS = 200_000
+
+
+def _kept_index_names(match_name_company: bool, keep_match_indexes: bool = True) -> set[str]:
+    """Indexes matching reads while the import runs."""
+    kept = list(MATCH_FIELDS) if keep_match_indexes else []
+    if match_name_company:
+        kept.append((Contact, "company"))
+    return _index_names(kept)
+
+
+def match_indexes_deferred(job: ImportJob) -> bool:
+    """Whether `job` set the email and phone indexes aside (so it matches from memory)."""
+    return DeferredIndex.objects.filter(job=job, name__in=_index_names(MATCH_FIELDS)).exists()
 
 
 def secondary_indexes(table: str) -> list[tuple[str, str]]:
@@ -181,7 +202,8 @@ def defer_indexes(job: ImportJob) -> int:
     Returns how many were set aside; 0 when a table was busy (the import keeps its indexes).
     Runs outside the import's batches, in a transaction of its own.
     """
-    kept = _kept_index_names(job.match_name_company)
+    keep_match = Contact.objects.count() > PRELOAD_MAX_CONTACTS
+    kept = _kept_index_names(job.match_name_company, keep_match)
     quote = connection.ops.quote_name
     try:
         with transaction.atomic():

@@ -409,18 +409,51 @@ def row_keys(row: PreparedRow, ctx: RowContext) -> list[str]:
     return keys
 
 
-def existing_matches(rows: list[PreparedRow], ctx: RowContext) -> dict[str, int]:
-    """Match key -> lowest existing contact id, with one query per kind of key for the batch."""
-    emails = sorted({e for r in rows for e in r.emails})
-    phones = sorted({p for r in rows for p in r.phones})
+class KnownContacts:
+    """Emails and phones of the contacts there when a bulk load began, read once: the load
+    runs without those columns' indexes (imports/bulkload.py). Keys are 64-bit hashes, as in
+    `SeenInFile`, mapped to the lowest contact id having them."""
+
+    def __init__(self) -> None:
+        self.ids: dict[int, int] = {}
+
+    @classmethod
+    def read(cls) -> KnownContacts:
+        known = cls()
+        for prefix, model, column in (("e", ContactEmail, "email"), ("p", ContactPhone, "number")):
+            pairs = model.objects.values_list(column, "contact_id").iterator(chunk_size=10_000)
+            for value, contact_id in pairs:
+                key = hash(f"{prefix}:{value}")
+                known.ids[key] = min(contact_id, known.ids.get(key, contact_id))
+        return known
+
+    def matches(self, rows: list[PreparedRow]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for row in rows:
+            for key in row.keys:
+                if key[0] in "ep" and (contact_id := self.ids.get(hash(key))) is not None:
+                    found[key] = contact_id
+        return found
+
+
+def existing_matches(
+    rows: list[PreparedRow], ctx: RowContext, known: KnownContacts | None = None
+) -> dict[str, int]:
+    """Match key -> lowest existing contact id: from `known` when given, else with one query
+    per kind of key for the batch."""
     found: dict[str, int] = {}
-    for prefix, model, column, values in (
-        ("e", ContactEmail, "email", emails),
-        ("p", ContactPhone, "number", phones),
-    ):
-        for value, contact_id in pairs_matching(model, column, values):
-            key = f"{prefix}:{value}"
-            found[key] = min(contact_id, found.get(key, contact_id))
+    if known is not None:
+        found = known.matches(rows)
+    else:
+        emails = sorted({e for r in rows for e in r.emails})
+        phones = sorted({p for r in rows for p in r.phones})
+        for prefix, model, column, values in (
+            ("e", ContactEmail, "email", emails),
+            ("p", ContactPhone, "number", phones),
+        ):
+            for value, contact_id in pairs_matching(model, column, values):
+                key = f"{prefix}:{value}"
+                found[key] = min(contact_id, found.get(key, contact_id))
     if ctx.match_name_company:
         found.update(_name_company_matches(rows))
     return found
@@ -473,11 +506,16 @@ def _refuse_suppressed(rows: list[PreparedRow]) -> None:
 KEY_LABELS = {"e": "email", "p": "phone", "n": "name and company"}
 
 
-def decide(rows: list[PreparedRow], ctx: RowContext, seen: SeenInFile) -> None:
+def decide(
+    rows: list[PreparedRow],
+    ctx: RowContext,
+    seen: SeenInFile,
+    known: KnownContacts | None = None,
+) -> None:
     """Set each valid row's outcome from the policy, existing contacts and earlier rows."""
     _refuse_suppressed(rows)
     valid = [row for row in rows if row.clean is not None]
-    existing = existing_matches(valid, ctx)
+    existing = existing_matches(valid, ctx, known)
     for row in valid:
         keys = row.keys
         earlier = seen.first_row(keys) if ctx.policy != DuplicatePolicy.CREATE else None

@@ -48,6 +48,7 @@ from peoplebase.customfields.services import active_definitions
 from peoplebase.imports.bulkload import (
     check_references,
     defer_indexes,
+    match_indexes_deferred,
     restore_indexes,
     should_defer,
     unchecked_references,
@@ -67,6 +68,7 @@ from peoplebase.imports.pipeline import (
     OWNER_FALLBACK,
     PARALLEL_MIN_ROWS,
     BatchWriter,
+    KnownContacts,
     PreparedRow,
     RowContext,
     SeenInFile,
@@ -575,6 +577,8 @@ def _write_batches(job: ImportJob, progress: Progress | None) -> None:
     stages = Stages(dict(job.timings))
     seen = _seen_before(job)
     writer = BatchWriter(job, ctx)
+    # A bulk load without the email and phone indexes matches what was there from memory.
+    known = KnownContacts.read() if match_indexes_deferred(job) else None
     clock = time.perf_counter()
     growth = GrowthWatch()
 
@@ -587,7 +591,7 @@ def _write_batches(job: ImportJob, progress: Progress | None) -> None:
         if ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
             _finish(job, ImportStatus.CANCELLED, stages=stages)
             return
-        decide(batch, ctx, seen)
+        decide(batch, ctx, seen, known)
         clock = stages.add("match", clock)
         with transaction.atomic():
             relax_commit_durability()
@@ -596,7 +600,8 @@ def _write_batches(job: ImportJob, progress: Progress | None) -> None:
             job.timings = stages.seconds
             job.save(update_fields=[*COUNTERS, "timings"])
         clock = stages.add("write", clock)
-        if growth.due(job.created):  # matching the next batches looks these tables up
+        # Matching the next batches looks these tables up (unless it matches from memory).
+        if known is None and growth.due(job.created):
             analyze_tables([ContactEmail._meta.db_table, ContactPhone._meta.db_table])
             clock = stages.add("statistics", clock)
         if progress:

@@ -344,14 +344,9 @@ def apply_mapping(cells: list[str], mapping: dict[int, str]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     width = len(cells)
     for index, target, plain in plan.scalars:
-        # `_cell`, inlined: this loop runs for every mapped cell of every imported row.
+        # Empty cells (most of them) are passed over without a call.
         value = cells[index] if index < width else ""
-        if not value:
-            continue
-        value = value.strip()
-        if value[:1] == "'" and value[1:2] in NEUTRALISED:
-            value = value[1:]
-        if not value:
+        if not value or not (value := _unquoted(value)):
             continue
         if plain:
             data.setdefault(target, value)  # what `_put` does for these targets
@@ -426,7 +421,13 @@ def _plan(items: tuple[tuple[int, str], ...]) -> ColumnPlan:
 
 
 def _cell(cells: list[str], index: int) -> str:
-    value = cells[index].strip() if index < len(cells) and cells[index] else ""
+    value = cells[index] if index < len(cells) and cells[index] else ""
+    return _unquoted(value) if value else ""
+
+
+def _unquoted(value: str) -> str:
+    """A cell's text stripped, without the quote exports put before formula-like text."""
+    value = value.strip()
     # Exports (ours and others') write '=… '+… '-… so spreadsheets do not run them: undo it.
     if value[:1] == "'" and value[1:2] in NEUTRALISED:
         value = value[1:]
@@ -477,14 +478,8 @@ def _put_list(
     has_primary = False
     width = len(cells)
     for position, (index, target) in enumerate(columns):
-        # `_cell`, inlined (once per email or phone column of every row).
         value = cells[index] if index < width else ""
-        if not value:
-            continue
-        value = value.strip()
-        if value[:1] == "'" and value[1:2] in NEUTRALISED:
-            value = value[1:]
-        if not value:
+        if not value or not (value := _unquoted(value)):
             continue
         kind_text = kinds[position] if position < len(kinds) else ""
         if "." in target:

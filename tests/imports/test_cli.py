@@ -39,6 +39,8 @@ def test_cli_prints_mapping_counts_and_rejected_file(admin: Any, tmp_path: Path)
 
     assert "Email -> emails" in out
     assert "1 created, 0 updated, 0 skipped, 1 invalid" in out
+    # The progress line after the last batch says the job is finishing, not stuck.
+    assert "2/2 rows (100%): 1 created, 0 updated, 0 skipped, 1 invalid; finishing" in out
     rejected = out.split("Rejected rows (with a reason column): ")[1].strip()
     assert Path(rejected).read_text(encoding="utf-8").startswith("First Name,")
     assert Contact.objects.get().email == "ann@example.com"

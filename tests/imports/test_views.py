@@ -105,6 +105,22 @@ def test_progress_partial_for_htmx(manager: Any, upload: Any) -> None:
     assert 'hx-trigger="every 1s"' in response.content.decode()
 
 
+def test_progress_says_when_every_row_is_written_and_the_job_is_finishing(
+    manager: Any, upload: Any
+) -> None:
+    job = upload(manager, ROWS)
+    jobs = ImportJob.objects.filter(pk=job.pk)
+    jobs.update(status=ImportStatus.RUNNING, total_rows=2, processed_rows=1)
+    client = _client(manager)
+
+    halfway = client.get(f"/contacts/import/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    jobs.update(processed_rows=2)
+    finishing = client.get(f"/contacts/import/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+
+    assert "finishing" not in halfway
+    assert "2 of 2 rows: all written, finishing (indexes and statistics)" in finishing
+
+
 def test_contact_page_shows_the_import_it_came_from(manager: Any, upload: Any, run: Any) -> None:
     job = run(manager, upload(manager, ROWS))
     contact = Contact.objects.get()

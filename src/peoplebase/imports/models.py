@@ -72,6 +72,16 @@ class ImportJob(BackgroundJob):
 
     progress_fields = ("processed_rows", "total_rows")
 
+    @property
+    def is_finishing(self) -> bool:
+        """Every row written, the job still running: writing the rejected-rows file, building
+        indexes set aside for a large load, refreshing statistics (seconds to half a minute)."""
+        return (
+            self.status == ImportStatus.RUNNING
+            and self.total_rows > 0
+            and self.processed_rows >= self.total_rows
+        )
+
     class Meta:
         ordering = ["-created_at", "-pk"]
 

@@ -187,7 +187,8 @@ class Command(PeoplebaseCommand):
             self.stdout.write(
                 f"\r{job.processed_rows}/{job.total_rows} rows ({job.percent}%): "
                 f"{job.created} created, {job.updated} updated, {job.skipped} skipped, "
-                f"{job.invalid} invalid",
+                f"{job.invalid} invalid"
+                + ("; finishing (indexes, statistics)..." if job.is_finishing else ""),
                 ending="",
             )
             self.stdout.flush()

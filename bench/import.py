@@ -167,7 +167,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from django.core.management import call_command
 
     from peoplebase.contacts.models import Contact
-    from peoplebase.imports import services
+    from peoplebase.imports import reports, services
     from peoplebase.users.models import User
 
     call_command("migrate", verbosity=0)
@@ -206,7 +206,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "counts": counts,
         "expected": truth,
         "counts_exact": counts == truth and Contact.objects.count() - before == truth["created"],
-        "mapping": services.import_report(job)["mapping"],
+        "mapping": reports.import_report(job)["mapping"],
         "cpu_count": os.cpu_count(),
     }
 

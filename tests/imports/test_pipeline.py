@@ -11,8 +11,9 @@ import pytest
 
 from peoplebase.contacts.models import Contact, ContactEmail
 from peoplebase.contacts.services import tag_names
-from peoplebase.imports import services
+from peoplebase.imports import reports, services
 from peoplebase.imports.models import ImportRow, ImportStatus, RowOutcome
+from peoplebase.imports.undo import undo_import
 from peoplebase.search.services import indexed_contact_ids, search_contacts
 from tests.imports.conftest import HEADER
 
@@ -39,7 +40,7 @@ def test_import_creates_normalised_contacts_with_their_origin(
     assert zoe.owner == manager
     assert (zoe.source, zoe.consent_type) == ("import", "imported")
     assert tag_names(zoe) == ["expo"]
-    origin = services.import_origin(zoe)
+    origin = reports.import_origin(zoe)
     assert (origin.job_id, origin.row_number) == (job.pk, 1)
     assert zoe.pk in indexed_contact_ids()
     assert [hit.contact_id for hit in search_contacts("Angstrom")] == [zoe.pk]
@@ -147,7 +148,7 @@ def test_invalid_rows_are_reported_with_reasons_and_a_rejected_file(
     assert text[0] == "First Name,Last Name,Email,Phone,Company,Job Title,reason"
     assert text[1].startswith("Bad,Email,not-an-email,,,,emails.0.email:")
     assert "'=HYPERLINK(1)" in text[2] and "Give at least a name or an email" in text[2]
-    assert services.rejected_rows_path(manager, job) == Path(job.rejected_path)
+    assert reports.rejected_rows_path(manager, job) == Path(job.rejected_path)
 
 
 def test_undo_deletes_created_contacts_and_restores_updated_fields(
@@ -169,7 +170,7 @@ def test_undo_deletes_created_contacts_and_restores_updated_fields(
 
     update_contact(manager, edited, {"job_title": "Changed by hand"})
 
-    job = services.undo_import(manager, job)
+    job = undo_import(manager, job)
 
     known.refresh_from_db()
     assert known.job_title == "Owner"
@@ -178,7 +179,7 @@ def test_undo_deletes_created_contacts_and_restores_updated_fields(
     assert job.undo_report["deleted"] == 1
     assert job.undo_report["kept"] == [{"contact_id": edited.pk, "why": "edited since the import"}]
     with pytest.raises(services.Conflict):
-        services.undo_import(manager, job)
+        undo_import(manager, job)
 
 
 def test_cancel_before_the_first_batch_writes_nothing(manager: Any, upload: Any) -> None:
@@ -218,7 +219,7 @@ def test_an_unknown_owner_falls_back_to_the_default_owner_with_a_warning(
         "Owner: no active user with the email nobody@example.com; given to the default owner."
     )
     assert job.rows.get(contact__email="owned@example.com").reason == ""
-    assert services.import_report(job)["owner_fallbacks"] == 1
+    assert reports.import_report(job)["owner_fallbacks"] == 1
     assert not job.rejected_path
 
 
@@ -231,7 +232,7 @@ def test_an_unknown_owner_without_a_default_goes_to_the_importer(
     job = run(manager, job)
 
     assert Contact.objects.get(full_name="Orphan").owner == manager
-    assert services.import_report(job)["owner_fallbacks"] == 1
+    assert reports.import_report(job)["owner_fallbacks"] == 1
 
 
 def test_the_rejected_rows_file_is_written_by_the_export_writer(
@@ -333,7 +334,7 @@ def test_suppressed_addresses_are_refused(
     manager: Any, upload: Any, run: Any, monkeypatch: Any
 ) -> None:
     monkeypatch.setattr(
-        "peoplebase.imports.pipeline.suppressed_emails",
+        "peoplebase.imports.matching.suppressed_emails",
         lambda emails: {e for e in emails if e == "erased@example.com"},
     )
     job = upload(

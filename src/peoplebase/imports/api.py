@@ -11,8 +11,9 @@ from ninja.files import UploadedFile
 
 from peoplebase.api.common import BODY_PROBLEMS, InputSchema, RecordId, problems
 from peoplebase.core.permissions import ensure_can_view
-from peoplebase.imports import services
+from peoplebase.imports import reports, services
 from peoplebase.imports.models import DuplicatePolicy, ImportJob, ImportRow, SavedMapping
+from peoplebase.imports.undo import undo_import
 
 router = Router(tags=["imports"])
 mappings_router = Router(tags=["imports"])
@@ -59,7 +60,7 @@ class ImportOut(Schema):
     @staticmethod
     def resolve_owner_fallbacks(job: ImportJob) -> int:
         # Rows are only written by a run: a job still being set up has none to count.
-        return services.owner_fallbacks(job) if job.processed_rows else 0
+        return reports.owner_fallbacks(job) if job.processed_rows else 0
 
 
 class MappingIn(InputSchema):
@@ -226,7 +227,7 @@ def cancel(request: HttpRequest, job_id: RecordId) -> ImportJob:
 def rows(request: HttpRequest, job_id: RecordId, query: Query[RowsQuery]) -> list[ImportRow]:
     """In file order; page with `after` = the last row number you got."""
     job = services.get_import(request.auth, job_id)
-    return services.import_rows(
+    return reports.import_rows(
         request.auth, job, outcome=query.outcome, after=query.after, limit=query.limit
     )
 
@@ -240,7 +241,7 @@ def rejected(request: HttpRequest, job_id: RecordId) -> FileResponse:
     """The original cells of every invalid row plus a `reason` column, ready to fix and
     import again."""
     job = services.get_import(request.auth, job_id)
-    path = services.rejected_rows_path(request.auth, job)
+    path = reports.rejected_rows_path(request.auth, job)
     return FileResponse(
         path.open("rb"),
         as_attachment=True,
@@ -257,7 +258,7 @@ def rejected(request: HttpRequest, job_id: RecordId) -> FileResponse:
 def undo(request: HttpRequest, job_id: RecordId) -> ImportJob:
     """Deletes the contacts it created and restores fields it changed, except where someone
     edited them since (listed in `undo_report.kept`)."""
-    return services.undo_import(request.auth, services.get_import(request.auth, job_id))
+    return undo_import(request.auth, services.get_import(request.auth, job_id))
 
 
 @mappings_router.get(

@@ -83,7 +83,7 @@ def _index_names(fields: list[tuple[type[Model], str]]) -> set[str]:
 
 MATCH_FIELDS: list[tuple[type[Model], str]] = [(ContactEmail, "email"), (ContactPhone, "number")]
 # Up to this many contacts already there, a bulk load reads their emails and phones into
-# memory once (`pipeline.KnownContacts`) and sets the email and phone indexes aside too: kept,
+# memory once (`matching.KnownContacts`) and sets the email and phone indexes aside too: kept,
 # each batch wrote ~4,000 random pages of them, which made SQLite's commits a quarter of a
 # 1M-row import. Above it, the indexes stay and matching queries them.
 PRELOAD_MAX_CONTACTS = 200_000

@@ -1,9 +1,10 @@
-"""Import services: upload, mapping, defaults, duplicates policy, preview, run, report, undo.
+"""Import services: upload, mapping, defaults, duplicates policy, preview, run.
 
 The web wizard, the API and `peoplebase import` call these same functions, in this order:
 `create_import` (stores the file and suggests a mapping) → `set_mapping` → `set_options` →
-`preview_import` → `start_import` (background) or `run_import` (in-process) → `import_report`,
-`rejected_rows_csv` and `undo_import`. Who may import is checked once per job.
+`preview_import` → `start_import` (background) or `run_import` (in-process); then
+`reports.import_report`, `reports.rejected_rows_path` and `undo.undo_import`. Who may import
+is checked once per job. Rows are cleaned and written by `pipeline`, matched by `matching`.
 """
 
 from __future__ import annotations
@@ -23,20 +24,17 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from peoplebase.audit.services import AuditAction, record_change
 from peoplebase.contacts.cleaning import CHOICE_FIELDS, TEXT_LIMITS, clean_tag_names
 from peoplebase.contacts.models import (
     ConsentStatus,
     ConsentType,
-    Contact,
     ContactEmail,
     ContactPhone,
 )
-from peoplebase.contacts.services import update_contact, workspace_phone_region
+from peoplebase.contacts.services import workspace_phone_region
 from peoplebase.core.dbstats import GrowthWatch, analyze_tables, refresh_after_bulk_write
 from peoplebase.core.errors import (
     Conflict,
-    DomainError,
     ErrorCollector,
     Forbidden,
     NotFound,
@@ -55,32 +53,27 @@ from peoplebase.imports.bulkload import (
 )
 from peoplebase.imports.bulkwrite import relax_commit_durability, tune_for_bulk_writes
 from peoplebase.imports.mapping import import_targets, suggest_mapping
+from peoplebase.imports.matching import KnownContacts, SeenInFile, decide, row_keys
 from peoplebase.imports.models import (
     DuplicatePolicy,
     ImportJob,
-    ImportRow,
     ImportStatus,
     RowOutcome,
     SavedMapping,
 )
 from peoplebase.imports.pipeline import (
     BATCH_SIZE,
-    OWNER_FALLBACK,
     PARALLEL_MIN_ROWS,
     BatchWriter,
-    KnownContacts,
     PreparedRow,
     RowContext,
-    SeenInFile,
     Stages,
     batches,
-    decide,
     prepare,
     prepared_batches,
 )
 from peoplebase.imports.readers import UnreadableFile, open_table
 from peoplebase.normalize import fold
-from peoplebase.search.services import unindex_contacts
 from peoplebase.users.models import User
 
 logger = logging.getLogger("peoplebase.imports")
@@ -93,7 +86,6 @@ OPTED_IN_WARNING = (
     "Marking imported people Opted In claims each of them agreed to hear from you. Do this only "
     "when the file records that consent; confirm it explicitly to go ahead."
 )
-UNDO_BATCH = 1_000
 Progress = Callable[[ImportJob], None]
 
 
@@ -642,8 +634,6 @@ def _seen_before(job: ImportJob) -> SeenInFile:
     if not job.processed_rows:
         return seen
     ctx = _context(job)
-    from peoplebase.imports.pipeline import row_keys
-
     for batch in batches(_rows(job), BATCH_SIZE):
         if batch[0].number > job.processed_rows:
             break
@@ -672,20 +662,6 @@ def _finish(job: ImportJob, status: str, error: str = "", stages: Stages | None 
 # --- report ---------------------------------------------------------------------------------
 
 
-def import_rows(
-    actor: User, job: ImportJob, *, outcome: str = "", after: int = 0, limit: int = 100
-) -> list[ImportRow]:
-    """Per-row outcomes in file order, `limit` rows after row number `after`."""
-    job = get_import(actor, job.pk)
-    rows = job.rows.filter(row_number__gt=max(0, after)).order_by("row_number")
-    if outcome:
-        if outcome not in RowOutcome.values:
-            choices = ", ".join(RowOutcome.values)
-            raise ValidationFailed.single("outcome", f"Choose one of: {choices}.")
-        rows = rows.filter(outcome=outcome)
-    return list(rows[: max(1, min(limit, 1000))])
-
-
 def write_rejected_file(job: ImportJob) -> str:
     """The rows that were not imported because they broke a rule: original cells + reason.
 
@@ -702,122 +678,6 @@ def write_rejected_file(job: ImportJob) -> str:
     with path.open("w", newline="", encoding="utf-8") as handle:
         handle.writelines(table_chunks([*job.headers, "reason"], rows))
     return str(path)
-
-
-def rejected_rows_path(actor: User, job: ImportJob) -> Path:
-    job = get_import(actor, job.pk)
-    if not job.rejected_path or not Path(job.rejected_path).is_file():
-        raise NotFound("This import has no rejected rows to download.")
-    return Path(job.rejected_path)
-
-
-def import_report(job: ImportJob) -> dict[str, Any]:
-    """The final report as plain data (the CLI's --json and the API share it)."""
-    return {
-        "id": job.pk,
-        "file": job.file_name,
-        "status": job.status,
-        "rows": job.total_rows,
-        "processed": job.processed_rows,
-        "created": job.created,
-        "updated": job.updated,
-        "skipped": job.skipped,
-        "invalid": job.invalid,
-        "owner_fallbacks": owner_fallbacks(job),
-        "duplicate_policy": job.duplicate_policy,
-        "mapping": {job.headers[int(i)]: t for i, t in job.mapping.items()},
-        "rejected_file": job.rejected_path or None,
-        "seconds": job.timings,
-        "error": job.error or None,
-        "undone_at": job.undone_at.isoformat() if job.undone_at else None,
-        "undo_report": job.undo_report or None,
-    }
-
-
-def owner_fallbacks(job: ImportJob) -> int:
-    """Rows imported for the default owner because the owner they named is not a user."""
-    taken = (RowOutcome.CREATED, RowOutcome.UPDATED)
-    return job.rows.filter(outcome__in=taken, reason__contains=OWNER_FALLBACK).count()
-
-
-def import_origin(contact: Contact) -> ImportRow | None:
-    """The import row that created `contact`, for "Imported from … row …" on its page."""
-    return (
-        ImportRow.objects.filter(contact=contact, outcome=RowOutcome.CREATED)
-        .select_related("job")
-        .first()
-    )
-
-
-# --- undo -----------------------------------------------------------------------------------
-
-
-def undo_import(actor: User, job: ImportJob) -> ImportJob:
-    """Delete the contacts the import created and restore the fields it changed.
-
-    Contacts edited since the import, and fields changed again since, are left alone and
-    listed in `undo_report`, so undo never destroys someone else's later work.
-    """
-    ensure_can_import(actor)
-    job = get_import(actor, job.pk)
-    if job.undone_at:
-        raise Conflict("This import has already been undone.")
-    if job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING):
-        raise Conflict("Cancel the import, or let it finish, before undoing it.")
-    report: dict[str, Any] = {"deleted": 0, "restored": 0, "kept": []}
-    created = job.rows.filter(outcome=RowOutcome.CREATED, contact__isnull=False)
-    ids = list(created.values_list("contact_id", flat=True).order_by("contact_id"))
-    for start in range(0, len(ids), UNDO_BATCH):
-        _undo_created(actor, job, ids[start : start + UNDO_BATCH], report)
-    updated = job.rows.filter(outcome=RowOutcome.UPDATED, contact__isnull=False)
-    for row in updated.select_related("contact").iterator(chunk_size=500):
-        _undo_update(actor, row, report)
-    job.undone_at = timezone.now()
-    report["kept"] = report["kept"][:1000]
-    job.undo_report = report
-    job.save(update_fields=["undone_at", "undo_report"])
-    return job
-
-
-def _undo_created(actor: User, job: ImportJob, ids: list[int], report: dict[str, Any]) -> None:
-    with transaction.atomic():
-        contacts = Contact.objects.filter(pk__in=ids)
-        edited = list(contacts.exclude(version=1).values_list("pk", flat=True))
-        for pk in edited:
-            report["kept"].append({"contact_id": pk, "why": "edited since the import"})
-        doomed = sorted(set(ids) - set(edited))
-        unindex_contacts(doomed)
-        Contact.objects.filter(pk__in=doomed).delete()
-        report["deleted"] += len(doomed)
-        record_change(
-            actor, job, AuditAction.DELETE, {"contacts_deleted_by_undo": [len(doomed), None]}
-        )
-
-
-def _undo_update(actor: User, row: ImportRow, report: dict[str, Any]) -> None:
-    contact = row.contact
-    assert contact is not None
-    data: dict[str, Any] = {}
-    for name, (old, new) in (row.changes or {}).items():
-        from peoplebase.imports.pipeline import _comparable
-
-        current = _comparable(contact, name)
-        if current != new:
-            report["kept"].append(
-                {"contact_id": contact.pk, "why": f"{name} changed since the import"}
-            )
-            continue
-        if name == "custom_fields":
-            old = {key: (old or {}).get(key, "") for key in {*(old or {}), *(new or {})}}
-        data[name] = old
-    if not data:
-        return
-    try:
-        with transaction.atomic():
-            update_contact(actor, contact, data)
-        report["restored"] += 1
-    except DomainError as exc:
-        report["kept"].append({"contact_id": contact.pk, "why": exc.message})
 
 
 def delete_import_file(job: ImportJob) -> None:

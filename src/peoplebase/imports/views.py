@@ -16,9 +16,10 @@ from peoplebase.contacts.models import ConsentStatus, ConsentType, ContactStatus
 from peoplebase.contacts.views.common import is_htmx
 from peoplebase.core.errors import Conflict, ValidationFailed
 from peoplebase.core.permissions import can_import
-from peoplebase.imports import services
+from peoplebase.imports import reports, services
 from peoplebase.imports.models import DuplicatePolicy, ImportJob, ImportStatus
 from peoplebase.imports.readers import UnreadableFile, open_table
+from peoplebase.imports.undo import undo_import
 from peoplebase.users.models import User
 from peoplebase.web.views_helpers import domain_errors, job_page
 
@@ -179,10 +180,10 @@ def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
         # Created rows are listed only when they carry a warning (an unknown owner).
         context["rows"] = [
             row
-            for row in services.import_rows(request.user, job, limit=REPORT_ROWS)
+            for row in reports.import_rows(request.user, job, limit=REPORT_ROWS)
             if row.outcome != "created" or row.reason
         ]
-        context["owner_fallbacks"] = services.owner_fallbacks(job)
+        context["owner_fallbacks"] = reports.owner_fallbacks(job)
     return job_page(request, "imports/import_job.html", "imports/_progress.html", context)
 
 
@@ -202,7 +203,7 @@ def import_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
 @domain_errors
 def import_undo(request: HttpRequest, job_id: int) -> HttpResponse:
     def undo(user: User, job: ImportJob) -> str:
-        report = services.undo_import(user, job).undo_report
+        report = undo_import(user, job).undo_report
         return (
             f"Undone: {report['deleted']} contacts deleted, {report['restored']} restored, "
             f"{len(report['kept'])} left as they were."
@@ -228,7 +229,7 @@ def _act_on_job(
 @domain_errors
 def import_rejected(request: HttpRequest, job_id: int) -> FileResponse:
     job = services.get_import(request.user, job_id)
-    path = services.rejected_rows_path(request.user, job)
+    path = reports.rejected_rows_path(request.user, job)
     return FileResponse(
         path.open("rb"),
         as_attachment=True,

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from peoplebase.imports.models import ImportRow
-from peoplebase.imports.services import import_origin as origin_of
+from peoplebase.imports.reports import import_origin as origin_of
 
 register = template.Library()
 

@@ -12,8 +12,9 @@ from django.core.management.base import CommandError
 from peoplebase.core.errors import ValidationFailed
 from peoplebase.core.management.commands._base import PeoplebaseCommand
 from peoplebase.core.management.commands._base import command_actor as _actor
-from peoplebase.imports import services
+from peoplebase.imports import reports, services
 from peoplebase.imports.models import DuplicatePolicy, ImportJob
+from peoplebase.imports.undo import undo_import
 from peoplebase.users.models import User
 
 EPILOG = """\
@@ -127,7 +128,7 @@ class Command(PeoplebaseCommand):
                 services.delete_import_file(job)
                 job.delete()
             raise
-        report = services.import_report(job)
+        report = reports.import_report(job)
         if options["json"]:
             self.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))
             return
@@ -217,10 +218,10 @@ class Command(PeoplebaseCommand):
         )
 
     def _undo(self, actor: User, job_id: str, options: dict[str, Any]) -> None:
-        job = services.undo_import(actor, services.get_import(actor, job_id))
+        job = undo_import(actor, services.get_import(actor, job_id))
         report = job.undo_report
         if options["json"]:
-            self.stdout.write(json.dumps(services.import_report(job), indent=2, ensure_ascii=False))
+            self.stdout.write(json.dumps(reports.import_report(job), indent=2, ensure_ascii=False))
             return
         self.stdout.write(
             f"Import #{job.pk} undone: {report['deleted']} contacts deleted, "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from peoplebase.contacts.models import Contact
 from peoplebase.imports import bulkload, pipeline, services
@@ -23,11 +24,23 @@ def bulk(monkeypatch: Any) -> None:
 
 
 def catalogue() -> dict[str, list[tuple[str, str]]]:
-    """Each filled table's secondary indexes and (on PostgreSQL) foreign keys."""
-    return {
+    """Each filled table's secondary indexes and (on PostgreSQL) foreign keys; on SQLite, the
+    full-text index's merge setting too."""
+    found = {
         table: bulkload.secondary_indexes(table) + bulkload.foreign_keys(table)
         for table in bulkload.deferred_tables()
     }
+    if connection.vendor == "sqlite":
+        found["fts"] = [("automerge", str(fts_automerge()))]
+    return found
+
+
+def fts_automerge() -> int:
+    """FTS5's merge setting as stored in the index (no row: its default, 4)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT v FROM search_contact_fts_config WHERE k = 'automerge'")
+        row = cursor.fetchone()
+    return int(row[0]) if row else 4
 
 
 def people(count: int) -> list[list[str]]:
@@ -377,3 +390,18 @@ def test_above_the_preload_limit_the_match_indexes_stay(
         set(s["contacts_contactemail"]) == kept & set(s["contacts_contactemail"]) for s in seen
     )
     assert all(s["contacts_contactemail"] for s in seen)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 is SQLite's index")
+def test_sqlite_search_index_merges_less_often_during_a_bulk_load_only(
+    manager: Any, upload: Any, run: Any, bulk: None, monkeypatch: Any
+) -> None:
+    during: list[int] = []
+    watch_writes(monkeypatch, lambda number, job: during.append(fts_automerge()))
+
+    job = run(manager, upload(manager, people(5)))
+
+    assert job.status == ImportStatus.DONE
+    assert during == [16, 16, 16]
+    assert fts_automerge() == 4
+    assert not DeferredIndex.objects.exists()

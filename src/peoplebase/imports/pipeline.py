@@ -377,6 +377,30 @@ def prepared_batches(
                 cleaner.join()
 
 
+# Batches between two collections of young objects while the collector is paused.
+COLLECT_EVERY = 25
+
+
+def paced_collection(batches: Iterator[list[PreparedRow]]) -> Iterator[list[PreparedRow]]:
+    """`batches`, with the cyclic garbage collector off while they are written and a collection
+    of young objects every `COLLECT_EVERY` batches.
+
+    Each batch makes and frees a few hundred thousand objects, all freed by reference counting;
+    the collections those allocations triggered walked them anyway: a tenth of the writing
+    process's time in a 300k-row import. The rare cycles (an exception's traceback) still go.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for number, batch in enumerate(batches):
+            if number % COLLECT_EVERY == COLLECT_EVERY - 1:
+                gc.collect(1)
+            yield batch
+    finally:
+        if enabled:
+            gc.enable()
+
+
 # --- writing ------------------------------------------------------------------------------
 
 

@@ -69,6 +69,7 @@ from peoplebase.imports.pipeline import (
     RowContext,
     Stages,
     batches,
+    paced_collection,
     prepare,
     prepared_batches,
 )
@@ -577,7 +578,7 @@ def _write_batches(job: ImportJob, progress: Progress | None) -> None:
     def source() -> Any:  # opened by each cleaning process for itself
         return batches(_rows(job), BATCH_SIZE, start=job.processed_rows)
 
-    for batch in prepared_batches(source, ctx, parallel=_parallel(job)):
+    for batch in paced_collection(prepared_batches(source, ctx, parallel=_parallel(job))):
         # Reading and cleaning (in a second process when parallel) as this process sees it.
         clock = stages.add("read_and_clean", clock)
         if ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists():

@@ -111,6 +111,20 @@ class SqliteEngine:
         cursor.execute(f"SELECT rowid FROM {self.table}")  # noqa: S608
         return {row[0] for row in cursor.fetchall()}
 
+    # FTS5 merges the segments of a level once it holds this many (FTS5's own default).
+    AUTOMERGE = 4
+    # During a bulk load: each batch's commit adds a segment, and merging them four at a time
+    # was a third of FTS5's cost (20 s of CPU at a million rows, 14 s with 16).
+    BULK_AUTOMERGE = 16
+
+    def automerge_sql(self, segments: int) -> str:
+        """The statement that makes FTS5 merge a level once it holds `segments` segments
+        (a setting stored in the index itself, so it outlives the connection)."""
+        return (
+            f"INSERT INTO {self.table} ({self.table}, rank) "  # noqa: S608
+            f"VALUES ('automerge', {int(segments)})"
+        )
+
     def clear(self, cursor: Any) -> None:
         # Dropping is far faster than deleting a million FTS rows one by one.
         cursor.execute(self.drop_sql)

@@ -22,6 +22,24 @@ try:  # the check `is_valid_number` makes per region; private, so only used when
 except ImportError:  # pragma: no cover - another phonenumbers: its own is_valid_number
     _number_type_helper = _re_compile = None
 
+try:  # the steps of `phonenumbers.parse` that plain input needs; private, so only when present
+    from phonenumbers.phonenumberutil import (
+        _MAX_LENGTH_FOR_NSN,
+        ValidationResult,
+        _extract_country_code,
+        _maybe_strip_national_prefix_carrier_code,
+        _set_italian_leading_zeros_for_phone_number,
+        _test_number_length,
+    )
+
+    _KEEPS_PREFIX = (
+        ValidationResult.TOO_SHORT,
+        ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
+        ValidationResult.INVALID_LENGTH,
+    )
+except ImportError:  # pragma: no cover - another phonenumbers: `parse` for every number
+    _extract_country_code = None
+
 MAX_PHONE_LENGTH = 40
 
 # phonenumbers looks up its metadata's regular expressions by pattern text a dozen times per
@@ -80,10 +98,70 @@ def _check_input(raw: str) -> str:
 
 def _try_parse(text: str, region: str) -> PhoneNumber | None:
     """Parse ``text`` or return None when phonenumbers cannot make sense of it."""
+    number = _parse_plain(text, region)
+    if number is not None:
+        return number
     try:
         return phonenumbers.parse(text, region)
     except NumberParseException:
         return None
+
+
+# ASCII digits with spaces, dots, dashes and brackets, and perhaps a leading "+": how most
+# numbers are written, and text in which `phonenumbers.parse` finds no letters, extension,
+# second number or phone-context to deal with.
+_PLAIN_NUMBER = re.compile(r"\(?\+?[0-9][0-9 ().\-]*")
+
+
+def _parse_plain(text: str, region: str) -> PhoneNumber | None:
+    """`phonenumbers.parse(text, region)` for plain input (`_PLAIN_NUMBER`), or None to let
+    the library parse it (any other input, and every case below that is not the usual one).
+
+    The library first finds the number in the text, checks it looks like one, looks for an
+    extension and normalises each digit through Unicode tables: half of a number's
+    normalising time, none of which can change plain input's outcome. From the calling code
+    on, these are the library's own steps, in its order. `tests/normalize/test_phone_parse.py`
+    compares the two on every region's example numbers written in several ways and on random
+    plain input.
+    """
+    if _extract_country_code is None or _re_compile is None or not _PLAIN_NUMBER.fullmatch(text):
+        return None
+    digits = _NOT_ASCII_DIGITS.sub("", text)
+    if len(digits) < 3:
+        return None
+    metadata = PhoneMetadata.metadata_for_region(region, None)
+    if metadata is None:
+        return None
+    if "+" in text:
+        country_code, national = _extract_country_code(digits)
+        if country_code == 0:
+            return None
+        number_region = phonenumbers.region_code_for_country_code(country_code)
+        if number_region != region:
+            metadata = PhoneMetadata.metadata_for_region_or_calling_code(
+                country_code, number_region
+            )
+            if metadata is None:
+                return None
+    else:
+        country_code, national = metadata.country_code, digits
+        # An international prefix, or the region's own calling code, up front: the library
+        # decides what that means.
+        idd = metadata.international_prefix
+        if idd is None or _re_compile(idd).match(digits) or digits.startswith(str(country_code)):
+            return None
+    if len(national) < 2:
+        return None
+    _, without_prefix, _ = _maybe_strip_national_prefix_carrier_code(national, metadata)
+    if _test_number_length(without_prefix, metadata) not in _KEEPS_PREFIX:
+        national = without_prefix
+    if not 2 <= len(national) <= _MAX_LENGTH_FOR_NSN:
+        return None
+    number = PhoneNumber()
+    number.country_code = country_code
+    _set_italian_leading_zeros_for_phone_number(national, number)
+    number.national_number = int(national)
+    return number
 
 
 def _parse(text: str, region: str) -> tuple[PhoneNumber | None, bool]:

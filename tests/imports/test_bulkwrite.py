@@ -60,3 +60,31 @@ def test_bulk_writes_get_a_bigger_cache_and_longer_log_on_sqlite(db: Any) -> Non
         assert cursor.fetchone()[0] == -bulkwrite.BULK_CACHE_KIB
         cursor.execute("PRAGMA wal_autocheckpoint")
         assert cursor.fetchone()[0] == bulkwrite.BULK_CHECKPOINT_PAGES
+
+
+def test_columns_no_row_fills_are_left_out_and_stored_as_null(manager: Any) -> None:
+    from django.utils import timezone
+
+    from peoplebase.contacts.models import Contact
+
+    now = timezone.now()
+    with transaction.atomic():
+        ids = bulkwrite.reserve_ids(Contact, 3)
+        base = {"created_by_id": manager.pk, "created_at": now, "updated_at": now}
+        bulkwrite.insert_rows(
+            Contact,
+            [
+                {**base, "id": ids[0], "full_name": "No Dates"},
+                {**base, "id": ids[1], "full_name": "One Date", "consent_date": now},
+            ],
+        )
+        assert "consent_date" not in bulkwrite._null_columns(Contact, [{"consent_date": now}])
+        left_out = bulkwrite._null_columns(Contact, [{**base, "full_name": "No Dates"}])
+        bulkwrite.insert_rows(Contact, [{**base, "full_name": "Numbered", "id": ids[2]}])
+
+    assert {"consent_date", "archived_at", "previous_contact_id"} <= left_out
+    assert "full_name" not in left_out and "status" not in left_out  # defaults, not NULL
+    stored = {c.full_name: c for c in Contact.objects.filter(pk__in=ids)}
+    assert stored["No Dates"].consent_date is None
+    assert stored["One Date"].consent_date == now
+    assert stored["Numbered"].archived_at is None and stored["Numbered"].status == "active"

@@ -74,6 +74,7 @@ from peoplebase.imports.pipeline import (
     prepared_batches,
 )
 from peoplebase.imports.readers import UnreadableFile, open_table
+from peoplebase.imports.sink import BatchSink
 from peoplebase.normalize import fold
 from peoplebase.users.models import User
 
@@ -558,47 +559,39 @@ def _run_batches(job: ImportJob, progress: Progress | None) -> None:
     if job.deferred_indexes.exists() or (should_defer(job) and defer_indexes(job)):
         try:
             with unchecked_references():
-                _write_batches(job, progress)
+                _write_batches(job, progress, unchecked=True)
         finally:
             restore_indexes(job)  # whatever happened; a no-op once the job has restored them
     else:
         _write_batches(job, progress)
 
 
-def _write_batches(job: ImportJob, progress: Progress | None) -> None:
+def _write_batches(job: ImportJob, progress: Progress | None, *, unchecked: bool = False) -> None:
     ctx = _context(job)
     stages = Stages(dict(job.timings))
     seen = _seen_before(job)
-    writer = BatchWriter(job, ctx)
     # A bulk load without the email and phone indexes matches what was there from memory.
     known = KnownContacts.read() if match_indexes_deferred(job) else None
+    commit = _batch_committer(job, ctx, stages, progress, analyze=known is None)
+    parallel = _parallel(job)
     clock = time.perf_counter()
-    growth = GrowthWatch()
 
     def source() -> Any:  # opened by each cleaning process for itself
         return batches(_rows(job), BATCH_SIZE, start=job.processed_rows)
 
-    for batch in paced_collection(prepared_batches(source, ctx, parallel=_parallel(job))):
-        # Reading and cleaning (in a second process when parallel) as this process sees it.
-        clock = stages.add("read_and_clean", clock)
-        if ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
-            _finish(job, ImportStatus.CANCELLED, stages=stages)
-            return
-        decide(batch, ctx, seen, known)
-        clock = stages.add("match", clock)
-        with transaction.atomic():
-            relax_commit_durability()
-            writer.write(batch)
-            _count(job, batch)
-            job.timings = stages.seconds
-            job.save(update_fields=[*COUNTERS, "timings"])
-        clock = stages.add("write", clock)
-        # Matching the next batches looks these tables up (unless it matches from memory).
-        if known is None and growth.due(job.created):
-            analyze_tables([ContactEmail._meta.db_table, ContactPhone._meta.db_table])
-            clock = stages.add("statistics", clock)
-        if progress:
-            progress(job)
+    with BatchSink(commit, threaded=_threaded(parallel), unchecked=unchecked) as sink:
+        for batch in paced_collection(prepared_batches(source, ctx, parallel=parallel)):
+            # Reading and cleaning (in other processes when parallel) as this thread sees it.
+            clock = stages.add("read_and_clean", clock)
+            if ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
+                sink.close()
+                _finish(job, ImportStatus.CANCELLED, stages=stages)
+                return
+            decide(batch, ctx, seen, known)
+            clock = stages.add("match", clock)
+            sink.write(batch)
+            # Writing, or when threaded, waiting for the writing thread to take the batch.
+            clock = stages.add("write", clock)
     if ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
         _finish(job, ImportStatus.CANCELLED, stages=stages)
         return
@@ -614,6 +607,38 @@ def _write_batches(job: ImportJob, progress: Progress | None) -> None:
     if refresh_after_bulk_write(job.created + job.updated) is not None:
         stages.add("statistics", clock)
     _finish(job, ImportStatus.DONE, stages=stages)
+
+
+def _batch_committer(
+    job: ImportJob, ctx: RowContext, stages: Stages, progress: Progress | None, *, analyze: bool
+) -> Callable[[list[PreparedRow]], None]:
+    """The function that writes one decided batch and the job's counters in one transaction."""
+    writer = BatchWriter(job, ctx)
+    growth = GrowthWatch()
+
+    def commit(batch: list[PreparedRow]) -> None:
+        with transaction.atomic():
+            relax_commit_durability()
+            writer.write(batch)
+            _count(job, batch)
+            job.timings = dict(stages.seconds)  # a copy: the importing thread adds to it
+            job.save(update_fields=[*COUNTERS, "timings"])
+        # Matching the next batches looks these tables up (unless it matches from memory).
+        if analyze and growth.due(job.created):
+            clock = time.perf_counter()
+            analyze_tables([ContactEmail._meta.db_table, ContactPhone._meta.db_table])
+            stages.add("statistics", clock)
+        if progress:
+            progress(job)
+
+    return commit
+
+
+def _threaded(parallel: bool) -> bool:
+    """Write on a thread of its own when cleaning in parallel too, except into an in-memory
+    SQLite database (the tests'): its connections lock whole tables against each other."""
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    return parallel and not in_memory
 
 
 def _parallel(job: ImportJob) -> bool:

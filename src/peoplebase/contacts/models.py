@@ -124,6 +124,7 @@ class Contact(Address, VersionedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="owned_contacts",
+        db_index=False,  # contact_owner_name_idx starts with owner_id
     )
     custom_fields = models.JSONField(default=dict, blank=True)
     linkedin_url = models.URLField("LinkedIn", max_length=300, blank=True)
@@ -218,7 +219,10 @@ class Contact(Address, VersionedModel):
 class ContactEmail(models.Model):
     """One address of a contact, with its own deliverability and opt-out flags."""
 
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="emails")
+    # unique_contact_email (contact, email) serves lookups by contact: no index of its own.
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="emails", db_index=False
+    )
     email = models.CharField(max_length=254, db_index=True)
     original = models.CharField(max_length=320, blank=True)
     kind = models.CharField(max_length=16, choices=EmailKind.choices, default=EmailKind.WORK)
@@ -272,8 +276,13 @@ class Tag(models.Model):
 class ContactTag(models.Model):
     """A tag placed on a contact."""
 
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="tag_links")
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="contact_links")
+    # Lookups by contact use unique_contact_tag, by tag contacttag_tag_idx: no index of their own.
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="tag_links", db_index=False
+    )
+    tag = models.ForeignKey(
+        Tag, on_delete=models.CASCADE, related_name="contact_links", db_index=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -92,7 +92,10 @@ class ImportJob(BackgroundJob):
 class ImportRow(models.Model):
     """What happened to one row of an import; rejected rows keep their cells for the fix-up file."""
 
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows")
+    # importrow_outcome_idx starts with job_id: no index of its own.
+    job = models.ForeignKey(
+        ImportJob, on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
     row_number = models.PositiveIntegerField()
     outcome = models.CharField(max_length=10, choices=RowOutcome.choices)
     contact = models.ForeignKey(

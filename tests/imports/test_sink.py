@@ -146,3 +146,31 @@ def test_the_tests_in_memory_sqlite_database_is_written_in_the_importing_thread(
     else:
         assert services._threaded(True)
     assert not services._threaded(False)
+
+
+@needs_server
+@pytest.mark.django_db(transaction=True)
+def test_a_cancel_waits_for_the_batch_on_the_writing_thread(
+    manager: Any, upload: Any, run: Any, monkeypatch: Any
+) -> None:
+    from peoplebase.imports import pipeline
+    from peoplebase.imports.models import ImportJob
+
+    real_write = pipeline.BatchWriter.write
+
+    def write(self: Any, rows: Any) -> None:
+        if rows[0].number == 3:  # the second batch: cancel while it is being written
+            ImportJob.objects.filter(pk=self.job.pk).update(cancel_requested=True)
+        real_write(self, rows)
+
+    monkeypatch.setattr(pipeline.BatchWriter, "write", write)
+    job = _job(manager, upload, monkeypatch, 7)  # rows 1-7: all different emails
+
+    job = run(manager, job)
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CANCELLED
+    # Whole batches only (of rows 1-2, 3-4, 5-6, 7), and the counters say exactly which: the
+    # batch being written when the cancel came, and any already handed over, are in.
+    assert job.processed_rows in (4, 6, 7)
+    assert Contact.objects.count() == job.created == job.processed_rows

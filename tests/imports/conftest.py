@@ -48,3 +48,18 @@ def run() -> Any:
 
 
 HEADER = ["First Name", "Last Name", "Email", "Phone", "Company", "Job Title"]
+
+
+def parallel_job(
+    manager: Any, upload: Any, monkeypatch: Any, count: int, emails: int | None = None
+) -> Any:
+    """A job of `count` people that counts as a big file (cleaned in parallel, written on a
+    thread where the database allows), in batches of 2 rows; with `emails`, only that many
+    different addresses, repeated in turn."""
+    monkeypatch.setattr(services, "PARALLEL_MIN_ROWS", 1)
+    monkeypatch.setattr("peoplebase.imports.pipeline.BATCH_SIZE", 2)
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    rows = [HEADER] + [
+        [f"P{i}", "X", f"p{i % (emails or count)}@example.com", "", "", ""] for i in range(count)
+    ]
+    return upload(manager, rows)

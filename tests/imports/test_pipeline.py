@@ -15,7 +15,7 @@ from peoplebase.imports import reports, services
 from peoplebase.imports.models import ImportRow, ImportStatus, RowOutcome
 from peoplebase.imports.undo import undo_import
 from peoplebase.search.services import indexed_contact_ids, search_contacts
-from tests.imports.conftest import HEADER
+from tests.imports.conftest import HEADER, parallel_job
 
 
 def test_import_creates_normalised_contacts_with_their_origin(
@@ -277,14 +277,6 @@ def test_big_files_clean_in_a_second_process_with_the_same_result(
     ]
 
 
-def _parallel_job(manager: Any, upload: Any, monkeypatch: Any, count: int) -> Any:
-    monkeypatch.setattr(services, "PARALLEL_MIN_ROWS", 1)
-    monkeypatch.setattr("peoplebase.imports.pipeline.BATCH_SIZE", 2)
-    monkeypatch.setattr(services, "BATCH_SIZE", 2)
-    rows = [HEADER] + [[f"P{i}", "X", f"p{i}@example.com", "", "", ""] for i in range(count)]
-    return upload(manager, rows)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_an_error_in_the_cleaning_process_fails_the_job_after_the_batches_before_it(
     manager: Any, upload: Any, run: Any, monkeypatch: Any
@@ -299,7 +291,7 @@ def test_an_error_in_the_cleaning_process_fails_the_job_after_the_batches_before
         real_prepare(row, ctx)
 
     monkeypatch.setattr(pipeline, "prepare", failing)  # set before the fork: the child sees it
-    job = _parallel_job(manager, upload, monkeypatch, 8)
+    job = parallel_job(manager, upload, monkeypatch, 8)
 
     job = run(manager, job)
 
@@ -318,7 +310,7 @@ def test_stopping_early_ends_the_cleaning_process(
 
     # Enough rows that the cleaned batches overflow the pipe: the cleaner is still at work,
     # blocked on a send, when the writer stops.
-    job = _parallel_job(manager, upload, monkeypatch, 3000)
+    job = parallel_job(manager, upload, monkeypatch, 3000)
     batches = pipeline.prepared_batches(
         lambda: pipeline.batches(services._rows(job), 2), services._context(job), parallel=True
     )
@@ -416,7 +408,7 @@ def test_several_cleaning_processes_hand_batches_back_in_file_order(
     from peoplebase.imports import pipeline
 
     monkeypatch.setattr(pipeline, "CLEANERS", cleaners)
-    job = _parallel_job(manager, upload, monkeypatch, 15)  # 8 batches: not a multiple of 3
+    job = parallel_job(manager, upload, monkeypatch, 15)  # 8 batches: not a multiple of 3
 
     batches = list(
         pipeline.prepared_batches(

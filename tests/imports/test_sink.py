@@ -12,7 +12,7 @@ from peoplebase.contacts.models import Contact
 from peoplebase.imports import services
 from peoplebase.imports.models import ImportStatus
 from peoplebase.imports.sink import BatchSink
-from tests.imports.conftest import HEADER
+from tests.imports.conftest import parallel_job
 
 
 class Recorder:
@@ -70,14 +70,6 @@ def test_an_error_in_the_importing_thread_still_lets_handed_batches_finish(db: A
     assert commit.written == [[1], [2]]
 
 
-def _job(manager: Any, upload: Any, monkeypatch: Any, count: int) -> Any:
-    monkeypatch.setattr(services, "PARALLEL_MIN_ROWS", 1)
-    monkeypatch.setattr("peoplebase.imports.pipeline.BATCH_SIZE", 2)
-    monkeypatch.setattr(services, "BATCH_SIZE", 2)
-    rows = [HEADER] + [[f"P{i}", "X", f"p{i % 7}@example.com", "", "", ""] for i in range(count)]
-    return upload(manager, rows)
-
-
 needs_server = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="the tests' SQLite database is in memory, where a second connection cannot write",
@@ -89,7 +81,7 @@ needs_server = pytest.mark.skipif(
 def test_a_big_import_writes_on_its_own_thread_with_the_same_result(
     manager: Any, upload: Any, run: Any, monkeypatch: Any
 ) -> None:
-    job = _job(manager, upload, monkeypatch, 15)
+    job = parallel_job(manager, upload, monkeypatch, 15, emails=7)
     assert services._threaded(services._parallel(job))
     writers: set[str] = set()
     real = services._batch_committer
@@ -128,7 +120,7 @@ def test_an_error_on_the_writing_thread_fails_the_job_after_whole_batches(
         real_write(self, rows)
 
     monkeypatch.setattr(pipeline.BatchWriter, "write", write)
-    job = _job(manager, upload, monkeypatch, 10)
+    job = parallel_job(manager, upload, monkeypatch, 10, emails=7)
 
     job = run(manager, job)
 
@@ -164,7 +156,7 @@ def test_a_cancel_waits_for_the_batch_on_the_writing_thread(
         real_write(self, rows)
 
     monkeypatch.setattr(pipeline.BatchWriter, "write", write)
-    job = _job(manager, upload, monkeypatch, 7)  # rows 1-7: all different emails
+    job = parallel_job(manager, upload, monkeypatch, 7)  # rows 1-7: all different emails
 
     job = run(manager, job)
 

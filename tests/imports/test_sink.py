@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import json
+import os
+import sqlite3
+import subprocess
+import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -166,3 +173,42 @@ def test_a_cancel_waits_for_the_batch_on_the_writing_thread(
     # batch being written when the cancel came, and any already handed over, are in.
     assert job.processed_rows in (4, 6, 7)
     assert Contact.objects.count() == job.created == job.processed_rows
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the file-backed SQLite case")
+def test_a_big_import_into_a_sqlite_file_writes_on_its_own_thread(tmp_path: Path) -> None:
+    """The tests' own database is in memory (written in the importing thread); a real one is a
+    file in WAL mode, which the writing thread and the reading one share. End to end through
+    the CLI, in a process of its own: cleaning processes, the writing thread, exact counts."""
+    rows = services.PARALLEL_MIN_ROWS + 100
+    path = tmp_path / "people.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["First Name", "Last Name", "E-mail Address"])
+        for i in range(rows):  # every 10th row repeats an earlier address
+            number = i - 1 if i % 10 == 9 else i
+            writer.writerow([f"P{i}", "Lee", f"p{number}@example.com"])
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["PEOPLEBASE_DATA_DIR"] = str(tmp_path / "data")
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "peoplebase.cli", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+
+    assert cli("migrate").returncode == 0
+    assert cli("createuser", "admin@example.com", "--role", "admin", "--quiet").returncode == 0
+    result = cli("import", str(path), "--json")
+
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout[result.stdout.index("{") :])
+    repeated = rows // 10
+    assert (report["created"], report["skipped"]) == (rows - repeated, repeated)
+    database = sqlite3.connect(tmp_path / "data" / "peoplebase.sqlite3")
+    stored = database.execute("SELECT count(*) FROM contacts_contact").fetchone()[0]
+    database.close()
+    assert stored == rows - repeated

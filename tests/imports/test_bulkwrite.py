@@ -61,6 +61,12 @@ def test_bulk_writes_get_a_bigger_cache_and_longer_log_on_sqlite(db: Any) -> Non
         cursor.execute("PRAGMA wal_autocheckpoint")
         assert cursor.fetchone()[0] == bulkwrite.BULK_CHECKPOINT_PAGES
 
+    # Loading with the indexes set aside: a smaller cache (little is read back).
+    bulkwrite.tune_for_bulk_writes(indexes_set_aside=True)
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == -bulkwrite.LOADING_CACHE_KIB
+
 
 def test_columns_no_row_fills_are_left_out_and_stored_as_null(manager: Any) -> None:
     from django.utils import timezone

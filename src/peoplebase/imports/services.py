@@ -554,15 +554,16 @@ def run_import(job_id: int, progress: Progress | None = None) -> str:
 
 def _run_batches(job: ImportJob, progress: Progress | None) -> None:
     ensure_can_import(job.actor)  # the role may have changed since the job was queued
-    tune_for_bulk_writes()
     # A resumed job finds its indexes still set aside; a new one sets them aside if it is big.
     if job.deferred_indexes.exists() or (should_defer(job) and defer_indexes(job)):
+        tune_for_bulk_writes(indexes_set_aside=True)
         try:
             with unchecked_references():
                 _write_batches(job, progress, unchecked=True)
         finally:
             restore_indexes(job)  # whatever happened; a no-op once the job has restored them
     else:
+        tune_for_bulk_writes()
         _write_batches(job, progress)
 
 

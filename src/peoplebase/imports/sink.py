@@ -34,8 +34,8 @@ Batch = list["PreparedRow"]
 class BatchSink:
     """Hands batches to `commit` (which writes one in a transaction of its own), in order.
 
-    Threaded, `write` returns once the thread has taken the batch before (one batch waits,
-    one is written), and an error the thread met is raised from the next `write` or `close`;
+    Threaded, `write` returns once the thread has taken the batch (so it is written while the
+    next one is read), and an error the thread met is raised from the next `write` or `close`;
     batches after a failed one are not written. `close` waits for every batch handed over, so
     a job that stops (done, cancelled, failed, interrupted) has each of them whole or not at all.
     """
@@ -43,6 +43,8 @@ class BatchSink:
     def __init__(
         self, commit: Callable[[Batch], None], *, threaded: bool, unchecked: bool = False
     ) -> None:
+        # `unchecked`: the job set its indexes aside, so this connection loads without
+        # reference checks and with the smaller cache, as the importing one does.
         self.commit = commit
         self.unchecked = unchecked
         self.failure: BaseException | None = None
@@ -72,6 +74,9 @@ class BatchSink:
             return
         self._raise_failure()
         self.waiting.put(batch)
+        # Back only once the thread has taken it: two batches alive (the one being written and
+        # the next being read) rather than a third waiting in between (memory).
+        self.waiting.join()
 
     def close(self, *, raise_failure: bool = True) -> None:
         """Wait until every batch handed over is written (or refused after a failure)."""
@@ -89,7 +94,7 @@ class BatchSink:
     def _run(self) -> None:
         try:
             # This connection is new: it needs the bulk settings the importing one was given.
-            tune_for_bulk_writes()
+            tune_for_bulk_writes(indexes_set_aside=self.unchecked)
             if self.unchecked:
                 with unchecked_references():
                     self._commit_each()
@@ -102,7 +107,7 @@ class BatchSink:
             connections.close_all()  # this thread's own connection
 
     def _commit_each(self) -> None:
-        while (batch := self.waiting.get()) is not None:
+        while (batch := self._take()) is not None:
             try:
                 self.commit(batch)
             except BaseException as exc:
@@ -110,7 +115,12 @@ class BatchSink:
                 self._drain()
                 return
 
+    def _take(self) -> Batch | None:
+        batch = self.waiting.get()
+        self.waiting.task_done()  # taken: `write` may return
+        return batch
+
     def _drain(self) -> None:
         """Take, unwritten, whatever is handed over until `close`, so no `write` blocks."""
-        while self.waiting.get() is not None:
+        while self._take() is not None:
             pass

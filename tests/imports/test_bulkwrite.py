@@ -68,7 +68,7 @@ def test_bulk_writes_get_a_bigger_cache_and_longer_log_on_sqlite(db: Any) -> Non
         assert cursor.fetchone()[0] == -bulkwrite.LOADING_CACHE_KIB
 
 
-def test_columns_no_row_fills_are_left_out_and_stored_as_null(manager: Any) -> None:
+def test_columns_no_row_fills_are_left_out_or_written_as_their_default(manager: Any) -> None:
     from django.utils import timezone
 
     from peoplebase.contacts.models import Contact
@@ -84,13 +84,49 @@ def test_columns_no_row_fills_are_left_out_and_stored_as_null(manager: Any) -> N
                 {**base, "id": ids[1], "full_name": "One Date", "consent_date": now},
             ],
         )
-        assert "consent_date" not in bulkwrite._null_columns(Contact, [{"consent_date": now}])
-        left_out = bulkwrite._null_columns(Contact, [{**base, "full_name": "No Dates"}])
-        bulkwrite.insert_rows(Contact, [{**base, "full_name": "Numbered", "id": ids[2]}])
+        assert "consent_date" not in bulkwrite._unfilled_columns(Contact, [{"consent_date": now}])
+        unfilled = bulkwrite._unfilled_columns(Contact, [{**base, "full_name": "No Dates"}])
+        plan = bulkwrite._plan(Contact, False, unfilled)
+        bulkwrite.insert_rows(
+            Contact, [{**base, "full_name": "Numbered", "id": ids[2], "lead_score": 7}]
+        )
 
-    assert {"consent_date", "archived_at", "previous_contact_id"} <= left_out
-    assert "full_name" not in left_out and "status" not in left_out  # defaults, not NULL
+    assert {"consent_date", "archived_at", "status", "is_archived"} <= unfilled
+    assert "full_name" not in unfilled
+    assert "consent_date" not in plan.columns  # NULL by default: left out
+    # Other defaults are bound on PostgreSQL and written into the statement on SQLite.
+    bound_defaults = {"status", "is_archived", "lead_score", "street"} & set(plan.attnames)
+    if connection.vendor == "sqlite":
+        assert not bound_defaults
+        assert "'active'" in plan.values and plan.values.count("%s") == len(plan.attnames)
+    else:
+        assert bound_defaults == {"status", "is_archived", "lead_score", "street"}
     stored = {c.full_name: c for c in Contact.objects.filter(pk__in=ids)}
-    assert stored["No Dates"].consent_date is None
+    assert stored["No Dates"].consent_date is None and stored["No Dates"].status == "active"
+    assert stored["No Dates"].is_archived is False and stored["No Dates"].lead_score == 0
     assert stored["One Date"].consent_date == now
     assert stored["Numbered"].archived_at is None and stored["Numbered"].status == "active"
+    assert stored["Numbered"].lead_score == 7 and stored["Numbered"].street == ""
+
+
+def test_only_numbers_and_plain_text_become_literals(db: Any) -> None:
+    from django.db import models
+
+    def field(default: Any) -> models.Field:
+        made = models.CharField(max_length=50, default=default)
+        made.set_attributes_from_name("probe")
+        return made
+
+    if connection.vendor != "sqlite":
+        assert bulkwrite._literal(field("active")) is None
+        return
+    assert bulkwrite._literal(field("active")) == "'active'"
+    assert bulkwrite._literal(field("")) == "''"
+    for unsafe in ("it's", "50%", "a\\b", 'say "hi"', "semi;colon", "line\nbreak"):
+        assert bulkwrite._literal(field(unsafe)) is None
+    flag = models.BooleanField(default=True)
+    flag.set_attributes_from_name("flag")
+    assert bulkwrite._literal(flag) == "1"
+    score = models.PositiveSmallIntegerField(default=3)
+    score.set_attributes_from_name("score")
+    assert bulkwrite._literal(score) == "3"

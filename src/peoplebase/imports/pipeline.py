@@ -24,7 +24,12 @@ from django.utils import timezone
 from peoplebase.activities.models import Activity, ActivityKind
 from peoplebase.audit.services import AuditAction, record_change
 from peoplebase.companies.models import Company
-from peoplebase.contacts.cleaning import CleanContact, clean_contact_input
+from peoplebase.contacts.cleaning import (
+    CleanContact,
+    CleanEmail,
+    CleanPhone,
+    clean_contact_input,
+)
 from peoplebase.contacts.models import (
     Contact,
     ContactEmail,
@@ -443,16 +448,21 @@ class BatchWriter:
         )
 
     def _import_row(self, row: PreparedRow) -> dict[str, Any]:
-        rejected = row.outcome in (RowOutcome.INVALID, RowOutcome.SKIPPED)
-        return {
+        """The row's report entry; what most rows leave empty is left out of the dict, so
+        the insert writes the column's default into its statement (`bulkwrite._plan`)."""
+        values: dict[str, Any] = {
             "job_id": self.job.pk,
             "row_number": row.number,
             "outcome": row.outcome,
             "contact_id": row.contact_id,
-            "reason": row.report,
-            "cells": row.cells if rejected else None,
-            "changes": row.changes,
         }
+        if report := row.report:
+            values["reason"] = report
+        if row.outcome in (RowOutcome.INVALID, RowOutcome.SKIPPED):
+            values["cells"] = row.cells
+        if row.changes is not None:
+            values["changes"] = row.changes
+        return values
 
     def _company_ids(self, rows: list[PreparedRow]) -> None:
         """Employers by folded name: existing accounts are reused, missing ones created."""
@@ -490,31 +500,8 @@ class BatchWriter:
             clean = row.clean
             assert clean is not None
             contacts.append(self._contact(row, pk, now))
-            emails += [
-                {
-                    "contact_id": pk,
-                    "email": e.email,
-                    "original": e.original,
-                    "kind": e.kind,
-                    "is_primary": e.is_primary,
-                    "is_bounced": e.is_bounced,
-                    "is_opted_out": e.is_opted_out,
-                    "created_at": now,
-                }
-                for e in clean.emails or []
-            ]
-            phones += [
-                {
-                    "contact_id": pk,
-                    "number": p.number,
-                    "original": p.original,
-                    "kind": p.kind,
-                    "is_primary": p.is_primary,
-                    "is_valid": p.is_valid,
-                    "created_at": now,
-                }
-                for p in clean.phones or []
-            ]
+            emails += [_email_row(pk, e, now) for e in clean.emails or []]
+            phones += [_phone_row(pk, p, now) for p in clean.phones or []]
             links += [
                 {"contact_id": pk, "tag_id": tag_ids[fold(name)[:50]], "created_at": now}
                 for name in clean.tags or []
@@ -617,6 +604,37 @@ class BatchWriter:
         row.changes = {k: [before[k], after[k]] for k in data if before[k] != after[k]}
         if not row.changes:
             row.outcome, row.reason = RowOutcome.SKIPPED, f"{row.reason} Nothing new to add."
+
+
+def _email_row(contact_id: int, email: CleanEmail, now: Any) -> dict[str, Any]:
+    """A new address's row; flags at their default are left out (see `_import_row`)."""
+    values = {
+        "contact_id": contact_id,
+        "email": email.email,
+        "original": email.original,
+        "kind": email.kind,
+        "is_primary": email.is_primary,
+        "created_at": now,
+    }
+    if email.is_bounced:
+        values["is_bounced"] = True
+    if email.is_opted_out:
+        values["is_opted_out"] = True
+    return values
+
+
+def _phone_row(contact_id: int, phone: CleanPhone, now: Any) -> dict[str, Any]:
+    values = {
+        "contact_id": contact_id,
+        "number": phone.number,
+        "original": phone.original,
+        "kind": phone.kind,
+        "is_primary": phone.is_primary,
+        "created_at": now,
+    }
+    if not phone.is_valid:
+        values["is_valid"] = False
+    return values
 
 
 def comparable(contact: Contact, name: str) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -130,3 +132,47 @@ def test_only_numbers_and_plain_text_become_literals(db: Any) -> None:
     score = models.PositiveSmallIntegerField(default=3)
     score.set_attributes_from_name("score")
     assert bulkwrite._literal(score) == "3"
+
+
+def test_rows_are_inserted_many_per_statement_with_the_rest_one_by_one(
+    manager: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.utils import timezone
+
+    from peoplebase.contacts.models import Contact
+    from peoplebase.core import multirow
+
+    monkeypatch.setattr(multirow, "ROWS_PER_STATEMENT", 3)  # two full statements and one left
+    statements: list[str] = []
+
+    def execute(raw: Any, sql: str, params: Any) -> Any:
+        statements.append(sql)
+        return sqlite3.Cursor.execute(raw, sql, params)
+
+    monkeypatch.setattr(
+        multirow, "sqlite3", SimpleNamespace(Cursor=SimpleNamespace(execute=execute))
+    )
+    now = timezone.now()
+    names = [f"Person {n}" for n in range(7)]
+    with transaction.atomic():
+        ids = bulkwrite.reserve_ids(Contact, len(names))
+        rows = [
+            {
+                "id": pk,
+                "full_name": name,
+                "created_by_id": manager.pk,
+                "created_at": now,
+                "updated_at": now,
+                "lead_score": n,
+            }
+            for n, (pk, name) in enumerate(zip(ids, names, strict=True))
+        ]
+        bulkwrite.insert_rows(Contact, rows)
+
+    stored = Contact.objects.filter(pk__in=ids).order_by("pk")
+    assert [(c.full_name, c.lead_score, c.status) for c in stored] == [
+        (name, n, "active") for n, name in enumerate(names)
+    ]
+    if connection.vendor == "sqlite":
+        many = [sql for sql in statements if "contacts_contact" in sql]
+        assert len(many) == 2 and all(sql.count("),") == 2 for sql in many)

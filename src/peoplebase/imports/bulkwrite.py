@@ -18,6 +18,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Model
 
+from peoplebase.core.multirow import insert_many
+
 Row = dict[str, Any]
 # Field types whose Python values the database driver takes as they are.
 PLAIN_FIELD_TYPES = frozenset(
@@ -164,9 +166,12 @@ def insert_rows(model: type[Model], rows: list[Row]) -> None:
                 for values in _values(plan, rows):
                     copy.write_row(values)
         else:
-            cursor.executemany(
-                f"INSERT INTO {plan.table} ({plan.columns}) VALUES ({plan.values})",  # noqa: S608
+            insert_many(
+                cursor,
+                f"INSERT INTO {plan.table} ({plan.columns}) VALUES",
+                f"({plan.values})",
                 list(_values(plan, rows)),
+                len(plan.attnames),
             )
 
 

@@ -608,14 +608,7 @@ class BatchWriter:
 
 def _email_row(contact_id: int, email: CleanEmail, now: Any) -> dict[str, Any]:
     """A new address's row; flags at their default are left out (see `_import_row`)."""
-    values = {
-        "contact_id": contact_id,
-        "email": email.email,
-        "original": email.original,
-        "kind": email.kind,
-        "is_primary": email.is_primary,
-        "created_at": now,
-    }
+    values = _reachable_row(contact_id, "email", email.email, email, now)
     if email.is_bounced:
         values["is_bounced"] = True
     if email.is_opted_out:
@@ -624,17 +617,24 @@ def _email_row(contact_id: int, email: CleanEmail, now: Any) -> dict[str, Any]:
 
 
 def _phone_row(contact_id: int, phone: CleanPhone, now: Any) -> dict[str, Any]:
-    values = {
-        "contact_id": contact_id,
-        "number": phone.number,
-        "original": phone.original,
-        "kind": phone.kind,
-        "is_primary": phone.is_primary,
-        "created_at": now,
-    }
+    values = _reachable_row(contact_id, "number", phone.number, phone, now)
     if not phone.is_valid:
         values["is_valid"] = False
     return values
+
+
+def _reachable_row(
+    contact_id: int, column: str, value: str, item: CleanEmail | CleanPhone, now: Any
+) -> dict[str, Any]:
+    """What an email's and a phone's rows share: the value in `column`, as typed, kind, rank."""
+    return {
+        "contact_id": contact_id,
+        column: value,
+        "original": item.original,
+        "kind": item.kind,
+        "is_primary": item.is_primary,
+        "created_at": now,
+    }
 
 
 def comparable(contact: Contact, name: str) -> Any:

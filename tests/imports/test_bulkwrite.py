@@ -132,6 +132,13 @@ def test_only_numbers_and_plain_text_become_literals(db: Any) -> None:
     score = models.PositiveSmallIntegerField(default=3)
     score.set_attributes_from_name("score")
     assert bulkwrite._literal(score) == "3"
+    # A callable default is evaluated per row: never frozen into the statement, unless it
+    # is an empty container's type (the same JSON text every time).
+    counter = iter(range(100))
+    assert bulkwrite._literal(field(lambda: f"token{next(counter)}")) is None
+    custom = models.JSONField(default=dict)
+    custom.set_attributes_from_name("custom")
+    assert bulkwrite._literal(custom) == "'{}'"
 
 
 def test_rows_are_inserted_many_per_statement_with_the_rest_one_by_one(

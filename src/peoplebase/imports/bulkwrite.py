@@ -69,6 +69,8 @@ _plans: dict[tuple[type[Model], str, bool, frozenset[str]], TablePlan] = {}
 # A default written into the statement itself must be one of these: numbers, or text of
 # letters, digits, spaces and a few signs (never a quote, backslash or percent sign).
 SAFE_LITERAL_TEXT = re.compile(r"[\w .@{}\[\]-]*", re.ASCII)
+# Callable defaults that give the same value every time (a new empty dict or list).
+CONSTANT_FACTORIES = (dict, list)
 
 
 def _plan(model: type[Model], with_pk: bool, unfilled: frozenset[str] = frozenset()) -> TablePlan:
@@ -116,6 +118,10 @@ def _plan(model: type[Model], with_pk: bool, unfilled: frozenset[str] = frozense
 def _literal(field: Any) -> str | None:
     """The field's default as SQL text for SQLite, when it is a number or safe plain text."""
     if connection.vendor != "sqlite":
+        return None
+    # A callable default may give each row its own value (a token, a counter): one literal
+    # in a cached statement would give every row the first. Empty containers are the same.
+    if field.has_default() and callable(field.default) and field.default not in CONSTANT_FACTORIES:
         return None
     value = field.get_db_prep_save(field.get_default(), connection)
     if isinstance(value, bool):

@@ -183,3 +183,29 @@ def test_rows_are_inserted_many_per_statement_with_the_rest_one_by_one(
     if connection.vendor == "sqlite":
         many = [sql for sql in statements if "contacts_contact" in sql]
         assert len(many) == 2 and all(sql.count("),") == 2 for sql in many)
+
+
+def test_a_default_made_per_row_is_made_for_each_row(
+    manager: Any, upload: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A callable default is called for every row that leaves the column out, on both
+    databases, never once for the whole insert (the plan is cached between batches)."""
+    from peoplebase.imports.models import ImportRow
+
+    counter = iter(range(1_000))
+    monkeypatch.setattr(
+        ImportRow._meta.get_field("reason"), "default", lambda: f"made {next(counter)}"
+    )
+    monkeypatch.setattr(bulkwrite, "_plans", {})
+    job = upload(manager, [["Name"], ["Ann"]])
+    with transaction.atomic():
+        bulkwrite.insert_rows(
+            ImportRow,
+            [{"job_id": job.pk, "row_number": n, "outcome": "invalid"} for n in range(1, 4)]
+            + [{"job_id": job.pk, "row_number": 4, "outcome": "invalid", "reason": "given"}],
+        )
+    reasons = list(
+        ImportRow.objects.filter(job=job).order_by("row_number").values_list("reason", flat=True)
+    )
+    assert reasons[3] == "given"
+    assert len(set(reasons[:3])) == 3 and all(r.startswith("made ") for r in reasons[:3])

@@ -54,6 +54,8 @@ class TablePlan:
     defaults: dict[str, Any]
     # (position, converter) of the columns whose values the driver cannot take as they are.
     converters: list[tuple[int, Any]]
+    # (name, field.get_default) of the bound columns whose default is made anew for each row.
+    per_row_defaults: list[tuple[str, Any]]
 
     def __post_init__(self) -> None:
         # Always a tuple of the bound values (an itemgetter of one name gives the value alone).
@@ -111,17 +113,24 @@ def _plan(model: type[Model], with_pk: bool, unfilled: frozenset[str] = frozense
                 for position, f in enumerate(bound)
                 if f.get_internal_type() not in plain
             ],
+            per_row_defaults=[(f.attname, f.get_default) for f in bound if _made_per_row(f)],
         )
     return _plans[key]
+
+
+def _made_per_row(field: Any) -> bool:
+    """Whether the field's default is called for each row and may differ between rows (a
+    token, a time): neither a literal nor a value computed once per cached plan will do."""
+    return (
+        field.has_default() and callable(field.default) and field.default not in CONSTANT_FACTORIES
+    )
 
 
 def _literal(field: Any) -> str | None:
     """The field's default as SQL text for SQLite, when it is a number or safe plain text."""
     if connection.vendor != "sqlite":
         return None
-    # A callable default may give each row its own value (a token, a counter): one literal
-    # in a cached statement would give every row the first. Empty containers are the same.
-    if field.has_default() and callable(field.default) and field.default not in CONSTANT_FACTORIES:
+    if _made_per_row(field):
         return None
     value = field.get_db_prep_save(field.get_default(), connection)
     if isinstance(value, bool):
@@ -140,6 +149,8 @@ def _values(plan: TablePlan, rows: list[Row]) -> Iterator[tuple[Any, ...] | list
     per-column work in C: a Python loop over ~45 contact columns was a fifth of the writing.
     """
     defaults, pick = plan.defaults, plan.pick
+    if plan.per_row_defaults:
+        rows = [_with_row_defaults(plan, row) for row in rows]
     if not plan.converters:
         for row in rows:
             yield pick({**defaults, **row})
@@ -155,6 +166,12 @@ def _values(plan: TablePlan, rows: list[Row]) -> Iterator[tuple[Any, ...] | list
                 last_in[position], last_out[position] = value, convert(value, connection)
             values[position] = last_out[position]
         yield values
+
+
+def _with_row_defaults(plan: TablePlan, row: Row) -> Row:
+    """`row` with each per-row default it does not give made for it alone."""
+    made = {name: make() for name, make in plan.per_row_defaults if name not in row}
+    return {**row, **made} if made else row
 
 
 def insert_rows(model: type[Model], rows: list[Row]) -> None:

@@ -526,3 +526,62 @@ def test_file_keys_agree_with_the_general_path() -> None:
         data = {"a": chosen[0], "b": chosen[1], "c": "kept"}
         expected = frozenset(k for k, v in data.items() if v not in (None, "", [], {}))
         assert file_keys(data) == expected
+
+
+def _every_field_set(number: int) -> Any:
+    """A cleaned row whose every field (its contact's, emails' and phones' too) differs from
+    its default, so a field lost on the way fails the comparison."""
+    from dataclasses import fields
+
+    from peoplebase.contacts.cleaning import CleanContact, CleanEmail, CleanPhone
+    from peoplebase.imports.pipeline import PreparedRow
+
+    clean = CleanContact(
+        scalars={"first_name": "Zoë", "lead_score": 7},
+        emails=[CleanEmail("a@example.com", " A@Example.com ", "home", True, True, True)],
+        phones=[CleanPhone("+12125550100", "(212) 555-0100", "mobile", True, False)],
+        tags=["VIP"],
+        custom_fields={"tier": "gold"},
+        warnings=["“x” may not be a valid number in US"],
+    )
+    row = PreparedRow(number=number, cells=["Zoë", "a@example.com"], clean=clean)
+    values = {
+        "file_keys": frozenset({"first_name", "emails"}),
+        "company_name": "Acme Inc",
+        "company_key": "acme inc",
+        "sort_name": "zoe",
+        "owner_email": "owner@example.com",
+        "owner_id": 3,
+        "note": "met at a fair",
+        "reason": "r",
+        "warning": "w",
+        "outcome": "created",
+        "match_id": 9,
+        "changes": {"city": ["", "Paris"]},
+        "contact_id": 11,
+        "search_text": ("zoe", "a example com", "12125550100", ""),
+        "keys": ["e:a@example.com"],
+    }
+    for name, value in values.items():
+        setattr(row, name, value)
+    unset = [f.name for f in fields(PreparedRow) if f.name not in {*values, "number", "cells"}]
+    assert unset == ["clean"]  # a new field must be given a value above
+    return row
+
+
+def test_cleaned_rows_cross_the_pipe_unchanged() -> None:
+    import pickle
+
+    from peoplebase.contacts.cleaning import CleanContact
+    from peoplebase.imports.pipeline import PreparedRow, pack, unpack
+
+    rejected = PreparedRow(number=2, cells=["", " at "], reason="emails.0.email: bad")
+    no_lists = PreparedRow(number=3, cells=["Ann"], clean=CleanContact(scalars={"x": "y"}))
+    rows = [_every_field_set(1), rejected, no_lists]
+    received = unpack(pickle.loads(pickle.dumps(pack(rows))))  # noqa: S301 - our own bytes
+    assert received == rows
+    assert [type(row) for row in received] == [PreparedRow] * 3
+    assert received[0].clean.emails[0].is_opted_out is True
+    assert received[2].clean.emails is None and received[2].clean.phones is None
+    # What crosses is plain data: no class is pickled by reference.
+    assert b"PreparedRow" not in pickle.dumps(pack(rows))

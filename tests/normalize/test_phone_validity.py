@@ -100,3 +100,29 @@ def test_agrees_on_parsed_input() -> None:
         ("+33 1 42 68 53 00", "FR"),
     ]:
         _check(phonenumbers.parse(text, region))
+
+
+def test_kind_check_agrees_with_the_librarys_on_every_regions_patterns() -> None:
+    """`_has_number_type` tries the kinds in another order: only the yes/no may not change."""
+    from phonenumbers import PhoneMetadata
+    from phonenumbers.phonenumberutil import _number_type_helper
+
+    from peoplebase.normalize.phones import _has_number_type
+
+    rng = random.Random(7)
+    answers = {True: 0, False: 0}
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        metadata = PhoneMetadata.metadata_for_region(region)
+        nationals = [
+            str(rng.randrange(10 ** (d - 1), 10**d)) for d in range(4, 13) for _ in range(5)
+        ]
+        for kind in vars(PhoneNumberType).values():
+            if isinstance(kind, int):
+                example = phonenumbers.example_number_for_type(region, kind)
+                if example is not None:
+                    nationals.append(phonenumbers.national_significant_number(example))
+        for national in nationals:
+            expected = _number_type_helper(national, metadata) != PhoneNumberType.UNKNOWN
+            assert _has_number_type(national, metadata) == expected, (region, national)
+            answers[expected] += 1
+    assert answers[True] > 1000 and answers[False] > 1000

@@ -80,6 +80,13 @@ def test_input_without_digits_raises(raw: str) -> None:
         normalize_phone(raw)
 
 
+def test_digits_of_any_script_count_and_superscripts_do_not() -> None:
+    # What str.isdecimal accepts: Arabic-Indic digits are read, a lone "²" is no number.
+    assert normalize_phone("+١ ٢١٢ ٥٥٥ ٠١٠٠").e164 == "+12125550100"
+    with pytest.raises(InvalidPhone, match="no digits"):
+        normalize_phone("²³")
+
+
 def test_overlong_input_raises() -> None:
     with pytest.raises(InvalidPhone, match="40"):
         normalize_phone("1" * 41)

@@ -14,8 +14,9 @@ import itertools
 import multiprocessing
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from multiprocessing.connection import Connection
+from operator import attrgetter
 from typing import Any
 
 from django.db import connection, transaction
@@ -306,7 +307,7 @@ def _clean_in_child(
                 continue
             for row in batch:
                 prepare(row, ctx)
-            out.send(batch)
+            out.send(pack(batch))
         out.send(None)
     except (BrokenPipeError, EOFError):
         pass  # the writer stopped early (cancel or error) and closed its end
@@ -322,16 +323,89 @@ def _clean_in_child(
 
 
 def _receive(receive: Connection) -> Any:
-    """The next message from a cleaning process, unpickled with the collector paused:
-    rebuilding a batch makes tens of thousands of objects and no garbage, and the collector
-    passes those allocations trigger took two thirds of the unpickling time."""
+    """The next message from a cleaning process (a batch unpacked), unpickled with the
+    collector paused: rebuilding a batch makes tens of thousands of objects and no garbage,
+    and the collector passes those allocations trigger took two thirds of the unpickling
+    time."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return receive.recv()
+        message = receive.recv()
+        return unpack(message) if type(message) is list else message
     finally:
         if enabled:
             gc.enable()
+
+
+# A cleaned batch crosses from a cleaning process to the writing process as tuples of each
+# object's field values, not as the objects: pickle takes an object apart and rebuilds it
+# through Python-level calls (copyreg, __reduce_ex__), a tuple of strings and numbers it
+# writes and reads in C. Per row, 8.6 -> 5.7 µs to pack and pickle, 7.6 -> ~5 µs to unpickle
+# and rebuild (4,000 cleaned rows of bench/import.py). The field lists come from the classes,
+# so a field added later travels too.
+_ROW_FIELDS = tuple(f.name for f in fields(PreparedRow) if f.name != "clean")
+_CONTACT_FIELDS = tuple(f.name for f in fields(CleanContact) if f.name not in ("emails", "phones"))
+_EMAIL_FIELDS = tuple(f.name for f in fields(CleanEmail))
+_PHONE_FIELDS = tuple(f.name for f in fields(CleanPhone))
+_row_values = attrgetter(*_ROW_FIELDS)
+_contact_values = attrgetter(*_CONTACT_FIELDS)
+_email_values = attrgetter(*_EMAIL_FIELDS)
+_phone_values = attrgetter(*_PHONE_FIELDS)
+Packed = tuple[tuple[Any, ...], tuple[Any, ...] | None, list[tuple] | None, list[tuple] | None]
+
+
+def pack(rows: list[PreparedRow]) -> list[Packed]:
+    """`rows` as plain tuples for the pipe; `unpack` gives back equal rows."""
+    packed: list[Packed] = []
+    for row in rows:
+        clean = row.clean
+        if clean is None:
+            packed.append((_row_values(row), None, None, None))
+            continue
+        emails, phones = clean.emails, clean.phones
+        packed.append(
+            (
+                _row_values(row),
+                _contact_values(clean),
+                None if emails is None else [_email_values(email) for email in emails],
+                None if phones is None else [_phone_values(phone) for phone in phones],
+            )
+        )
+    return packed
+
+
+def unpack(packed: list[Packed]) -> list[PreparedRow]:
+    """The rows `pack` took apart. Built without their classes' __init__, as unpickling does
+    (each field is set, none computed)."""
+    new = object.__new__
+    rows: list[PreparedRow] = []
+    for values, contact_values, emails, phones in packed:
+        row = new(PreparedRow)
+        state = row.__dict__
+        state.update(zip(_ROW_FIELDS, values, strict=True))
+        if contact_values is None:
+            state["clean"] = None
+        else:
+            clean = state["clean"] = new(CleanContact)
+            clean_state = clean.__dict__
+            clean_state.update(zip(_CONTACT_FIELDS, contact_values, strict=True))
+            clean_state["emails"] = (
+                None if emails is None else _rebuilt(CleanEmail, _EMAIL_FIELDS, emails)
+            )
+            clean_state["phones"] = (
+                None if phones is None else _rebuilt(CleanPhone, _PHONE_FIELDS, phones)
+            )
+        rows.append(row)
+    return rows
+
+
+def _rebuilt(cls: type, names: tuple[str, ...], items: list[tuple]) -> list[Any]:
+    built = []
+    for values in items:
+        item = object.__new__(cls)
+        item.__dict__.update(zip(names, values, strict=True))
+        built.append(item)
+    return built
 
 
 def prepared_batches(

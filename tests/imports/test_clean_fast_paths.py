@@ -585,3 +585,20 @@ def test_cleaned_rows_cross_the_pipe_unchanged() -> None:
     assert received[2].clean.emails is None and received[2].clean.phones is None
     # What crosses is plain data: no class is pickled by reference.
     assert b"PreparedRow" not in pickle.dumps(pack(rows))
+
+
+def test_batches_as_read_number_their_rows_from_one_after_the_skipped_ones() -> None:
+    from peoplebase.imports.pipeline import batches, raw_batches
+
+    rows = [[str(number)] for number in range(1, 8)]
+    assert list(raw_batches(iter(rows), 3, start=2)) == [
+        (3, [["3"], ["4"], ["5"]]),
+        (6, [["6"], ["7"]]),
+    ]
+    made = list(batches(iter(rows), 3, start=2))
+    assert [[(row.number, row.cells) for row in batch] for batch in made] == [
+        [(3, ["3"]), (4, ["4"]), (5, ["5"])],
+        [(6, ["6"]), (7, ["7"])],
+    ]
+    assert list(raw_batches(iter(rows), 3, start=7)) == []
+    assert list(raw_batches(iter(rows), 7)) == [(1, rows)]

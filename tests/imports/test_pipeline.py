@@ -312,7 +312,7 @@ def test_stopping_early_ends_the_cleaning_process(
     # blocked on a send, when the writer stops.
     job = parallel_job(manager, upload, monkeypatch, 3000)
     batches = pipeline.prepared_batches(
-        lambda: pipeline.batches(services._rows(job), 2), services._context(job), parallel=True
+        lambda: pipeline.raw_batches(services._rows(job), 2), services._context(job), parallel=True
     )
 
     first = next(batches)
@@ -412,7 +412,7 @@ def test_several_cleaning_processes_hand_batches_back_in_file_order(
 
     batches = list(
         pipeline.prepared_batches(
-            lambda: pipeline.batches(services._rows(job), 2),
+            lambda: pipeline.raw_batches(services._rows(job), 2),
             services._context(job),
             parallel=True,
         )

@@ -72,6 +72,7 @@ from peoplebase.imports.pipeline import (
     paced_collection,
     prepare,
     prepared_batches,
+    raw_batches,
 )
 from peoplebase.imports.readers import UnreadableFile, open_table
 from peoplebase.imports.sink import BatchSink
@@ -453,7 +454,7 @@ def preview_import(actor: User, job: ImportJob, limit: int = PREVIEW_ROWS) -> Pr
     shown: list[PreviewRow] = []
 
     def source() -> Any:
-        return batches(_rows(job), BATCH_SIZE)
+        return raw_batches(_rows(job), BATCH_SIZE)
 
     for batch in prepared_batches(source, ctx, parallel=_parallel(job)):
         decide(batch, ctx, seen)
@@ -578,7 +579,7 @@ def _write_batches(job: ImportJob, progress: Progress | None, *, unchecked: bool
     clock = time.perf_counter()
 
     def source() -> Any:  # opened by each cleaning process for itself
-        return batches(_rows(job), BATCH_SIZE, start=job.processed_rows)
+        return raw_batches(_rows(job), BATCH_SIZE, start=job.processed_rows)
 
     with BatchSink(commit, threaded=_threaded(parallel), unchecked=unchecked) as sink:
         for batch in paced_collection(prepared_batches(source, ctx, parallel=parallel)):

@@ -573,7 +573,8 @@ def test_cleaned_rows_cross_the_pipe_unchanged() -> None:
     import pickle
 
     from peoplebase.contacts.cleaning import CleanContact
-    from peoplebase.imports.pipeline import PreparedRow, pack, unpack
+    from peoplebase.imports.cleaners import pack, unpack
+    from peoplebase.imports.pipeline import PreparedRow
 
     rejected = PreparedRow(number=2, cells=["", " at "], reason="emails.0.email: bad")
     no_lists = PreparedRow(number=3, cells=["Ann"], clean=CleanContact(scalars={"x": "y"}))

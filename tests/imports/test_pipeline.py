@@ -281,16 +281,16 @@ def test_big_files_clean_in_a_second_process_with_the_same_result(
 def test_an_error_in_the_cleaning_process_fails_the_job_after_the_batches_before_it(
     manager: Any, upload: Any, run: Any, monkeypatch: Any
 ) -> None:
-    from peoplebase.imports import pipeline
+    from peoplebase.imports import cleaners
 
-    real_prepare = pipeline.prepare
+    real_prepare = cleaners.prepare
 
     def failing(row: Any, ctx: Any) -> None:
         if row.number == 5:
             raise ValueError("cleaner broke on row 5")
         real_prepare(row, ctx)
 
-    monkeypatch.setattr(pipeline, "prepare", failing)  # set before the fork: the child sees it
+    monkeypatch.setattr(cleaners, "prepare", failing)  # set before the fork: the child sees it
     job = parallel_job(manager, upload, monkeypatch, 8)
 
     job = run(manager, job)
@@ -306,12 +306,12 @@ def test_stopping_early_ends_the_cleaning_process(
 ) -> None:
     import multiprocessing
 
-    from peoplebase.imports import pipeline
+    from peoplebase.imports import cleaners, pipeline
 
     # Enough rows that the cleaned batches overflow the pipe: the cleaner is still at work,
     # blocked on a send, when the writer stops.
     job = parallel_job(manager, upload, monkeypatch, 3000)
-    batches = pipeline.prepared_batches(
+    batches = cleaners.prepared_batches(
         lambda: pipeline.raw_batches(services._rows(job), 2), services._context(job), parallel=True
     )
 
@@ -405,13 +405,14 @@ def test_several_cleaning_processes_hand_batches_back_in_file_order(
 ) -> None:
     import multiprocessing
 
+    from peoplebase.imports import cleaners as cleaners_module
     from peoplebase.imports import pipeline
 
-    monkeypatch.setattr(pipeline, "CLEANERS", cleaners)
+    monkeypatch.setattr(cleaners_module, "CLEANERS", cleaners)
     job = parallel_job(manager, upload, monkeypatch, 15)  # 8 batches: not a multiple of 3
 
     batches = list(
-        pipeline.prepared_batches(
+        cleaners_module.prepared_batches(
             lambda: pipeline.raw_batches(services._rows(job), 2),
             services._context(job),
             parallel=True,

@@ -52,6 +52,7 @@ from peoplebase.imports.bulkload import (
     unchecked_references,
 )
 from peoplebase.imports.bulkwrite import relax_commit_durability, tune_for_bulk_writes
+from peoplebase.imports.cleaners import PARALLEL_MIN_ROWS, paced_collection, prepared_batches
 from peoplebase.imports.mapping import import_targets, suggest_mapping
 from peoplebase.imports.matching import KnownContacts, SeenInFile, decide, row_keys
 from peoplebase.imports.models import (
@@ -63,15 +64,12 @@ from peoplebase.imports.models import (
 )
 from peoplebase.imports.pipeline import (
     BATCH_SIZE,
-    PARALLEL_MIN_ROWS,
     BatchWriter,
     PreparedRow,
     RowContext,
     Stages,
     batches,
-    paced_collection,
     prepare,
-    prepared_batches,
     raw_batches,
 )
 from peoplebase.imports.readers import UnreadableFile, open_table

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import connection
 
-from peoplebase.search.documents import FIELDS, SearchDocument
+from peoplebase.search.documents import FIELDS, SearchDocument, index_row
 
 COLUMNS = ", ".join(FIELDS)
 CONTACTS = "contacts_contact"  # Contact._meta.db_table; a live check joins it
@@ -54,7 +54,7 @@ class SqliteEngine:
         cursor.executemany(
             f"INSERT INTO {self.table} (rowid, {COLUMNS}) "  # noqa: S608
             "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            [(d.contact_id, *d.values()) for d in docs],
+            list(map(index_row, docs)),
         )
 
     def delete(self, cursor: Any, ids: Sequence[int]) -> None:
@@ -134,7 +134,7 @@ class SqliteEngine:
         cursor.executemany(
             f"INSERT INTO {self.table} (rowid, {COLUMNS}) "  # noqa: S608
             "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            [(d.contact_id, *d.values()) for d in docs],
+            list(map(index_row, docs)),
         )
 
     def finish_rebuild(self, cursor: Any) -> None:
@@ -320,7 +320,7 @@ class PostgresEngine:
         raw = cursor.cursor  # the psycopg cursor behind Django's wrapper, for COPY
         with raw.copy(f"COPY {self.table} (contact_id, {COLUMNS}) FROM STDIN") as copy:
             for doc in docs:
-                copy.write_row((doc.contact_id, *doc.values()))
+                copy.write_row(index_row(doc))
         with raw.copy(f"COPY {NAME_TOKENS} (contact_id, token) FROM STDIN") as copy:
             for doc in docs:
                 for token in dict.fromkeys(doc.names.split()):

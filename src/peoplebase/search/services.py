@@ -19,9 +19,9 @@ from peoplebase.search.documents import (
     TYPO_MIN_LENGTH,
     ParsedQuery,
     SearchDocument,
+    all_name_terms,
     deletion_variants,
     email_text,
-    name_terms,
     name_text,
     parse_query,
     phone_text,
@@ -77,7 +77,7 @@ def index_contacts(contact_ids: Iterable[int]) -> None:
             docs = build_documents(pk__in=batch)
             engine.write(cursor, docs)
             engine.delete(cursor, sorted(set(batch) - {d.contact_id for d in docs}))
-            remember_name_terms({t for d in docs for t in name_terms(d)})
+            remember_name_terms(all_name_terms(docs))
 
 
 def index_new_documents(docs: list[SearchDocument], known_terms: set[str] | None = None) -> None:
@@ -92,7 +92,7 @@ def index_new_documents(docs: list[SearchDocument], known_terms: set[str] | None
     # a batch, and a failure rolls the whole batch back anyway.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         engine.bulk_load(cursor, docs)
-        remember_name_terms({t for d in docs for t in name_terms(d)}, known_terms)
+        remember_name_terms(all_name_terms(docs), known_terms)
 
 
 def unindex_contacts(contact_ids: Iterable[int]) -> None:
@@ -195,7 +195,7 @@ def rebuild_index(
                 break
             docs = build_documents(pk__range=(ids[0], ids[-1]))
             engine.bulk_load(cursor, docs)
-            terms.update(t for d in docs for t in name_terms(d))
+            terms.update(all_name_terms(docs))
             done, last_id = done + len(docs), ids[-1]
             if progress:
                 progress(done, total)

@@ -603,3 +603,29 @@ def test_batches_as_read_number_their_rows_from_one_after_the_skipped_ones() -> 
     ]
     assert list(raw_batches(iter(rows), 3, start=7)) == []
     assert list(raw_batches(iter(rows), 7)) == [(1, rows)]
+
+
+def test_a_rows_report_joins_its_reason_and_warning_with_a_space_within_500_characters() -> None:
+    from peoplebase.imports.pipeline import PreparedRow
+
+    def report(reason: str, warning: str) -> str:
+        return PreparedRow(number=1, cells=[], reason=reason, warning=warning).report
+
+    assert report("", "") == ""
+    assert report("Skipped.", "") == "Skipped."
+    assert report("", "Owner unknown.") == "Owner unknown."
+    assert report("Skipped.", "Owner unknown.") == "Skipped. Owner unknown."
+    assert report("r" * 600, "") == "r" * 500
+    assert report("r" * 499, "w") == "r" * 499 + " "
+    assert report("", "w" * 501) == "w" * 500
+
+
+def test_a_new_contact_row_takes_the_primary_address_and_number() -> None:
+    from peoplebase.contacts.cleaning import CleanEmail, CleanPhone
+    from peoplebase.imports.pipeline import _primary_email, _primary_number
+
+    emails = [CleanEmail("a@example.com", "a"), CleanEmail("b@example.com", "b", is_primary=True)]
+    phones = [CleanPhone("+1", "1"), CleanPhone("+2", "2", is_primary=True)]
+    assert (_primary_email(emails), _primary_number(phones)) == ("b@example.com", "+2")
+    assert (_primary_email(emails[:1]), _primary_number(phones[:1])) == ("", "")
+    assert (_primary_email(None), _primary_number([])) == ("", "")

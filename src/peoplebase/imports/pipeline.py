@@ -127,7 +127,10 @@ class PreparedRow:
     @property
     def report(self) -> str:
         """The reason and any warning, as the report and the rejected-rows file show them."""
-        return " ".join(part for part in (self.reason, self.warning) if part)[:500]
+        reason, warning = self.reason, self.warning
+        if not warning:  # most rows: no generator and join for each
+            return reason[:500]
+        return (f"{reason} {warning}" if reason else warning)[:500]
 
     @property
     def emails(self) -> list[str]:
@@ -374,8 +377,12 @@ class BatchWriter:
             clean = row.clean
             assert clean is not None
             contacts.append(self._contact(row, pk, now))
-            emails += [_email_row(pk, e, now) for e in clean.emails or []]
-            phones += [_phone_row(pk, p, now) for p in clean.phones or []]
+            # Appended one by one: most rows have one address and one number, and a list
+            # made for each row's one entry cost as much as the entry.
+            for email in clean.emails or ():
+                emails.append(_email_row(pk, email, now))
+            for phone in clean.phones or ():
+                phones.append(_phone_row(pk, phone, now))
             links += [
                 {"contact_id": pk, "tag_id": tag_ids[fold(name)[:50]], "created_at": now}
                 for name in clean.tags or []
@@ -437,8 +444,8 @@ class BatchWriter:
             # One shared empty value: the writer converts it to JSON once, not once a row.
             "custom_fields": clean.custom_fields or NO_CUSTOM_FIELDS,
             "sort_name": row.sort_name,
-            "email": next((e.email for e in clean.emails or [] if e.is_primary), ""),
-            "phone": next((p.number for p in clean.phones or [] if p.is_primary), ""),
+            "email": _primary_email(clean.emails),
+            "phone": _primary_number(clean.phones),
             "created_at": now,
             "updated_at": now,
         }
@@ -478,6 +485,21 @@ class BatchWriter:
         row.changes = {k: [before[k], after[k]] for k in data if before[k] != after[k]}
         if not row.changes:
             row.outcome, row.reason = RowOutcome.SKIPPED, f"{row.reason} Nothing new to add."
+
+
+def _primary_email(emails: list[CleanEmail] | None) -> str:
+    """The primary address, or "" (a loop, not a generator: called for a million rows)."""
+    for email in emails or ():
+        if email.is_primary:
+            return email.email
+    return ""
+
+
+def _primary_number(phones: list[CleanPhone] | None) -> str:
+    for phone in phones or ():
+        if phone.is_primary:
+            return phone.number
+    return ""
 
 
 def _email_row(contact_id: int, email: CleanEmail, now: Any) -> dict[str, Any]:

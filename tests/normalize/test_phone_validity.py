@@ -126,3 +126,22 @@ def test_kind_check_agrees_with_the_librarys_on_every_regions_patterns() -> None
             assert _has_number_type(national, metadata) == expected, (region, national)
             answers[expected] += 1
     assert answers[True] > 1000 and answers[False] > 1000
+
+
+def test_e164_text_is_the_librarys_for_every_regions_numbers() -> None:
+    from phonenumbers import PhoneNumberFormat
+
+    from peoplebase.normalize.phones import _e164
+
+    numbers = [PhoneNumber(country_code=1, national_number=0, raw_input="")]
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in (PhoneNumberType.FIXED_LINE, PhoneNumberType.MOBILE):
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is not None:
+                numbers += _variants(example)
+    italian = phonenumbers.parse("+39 06 698 12345")  # a leading zero the number keeps
+    numbers.append(italian)
+    for number in numbers:
+        assert _e164(number) == phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    assert _e164(italian) == "+390669812345"
+    assert len(numbers) > 400

@@ -116,6 +116,20 @@ def _try_parse(text: str, region: str) -> PhoneNumber | None:
 _PLAIN_NUMBER = re.compile(r"\(?\+?[0-9][0-9 ().\-]*")
 
 
+def _plain_digits(text: str) -> str:
+    """The ASCII digits of plain input (`_PLAIN_NUMBER`): what else it may hold, removed sign
+    by sign. For such short text six chained replacements beat a regular-expression substitution
+    (0.2 against 0.6 µs; the substitution was a tenth of a plain number's normalising)."""
+    return (
+        text.replace(" ", "")
+        .replace("-", "")
+        .replace(".", "")
+        .replace("(", "")
+        .replace(")", "")
+        .replace("+", "")
+    )
+
+
 def _parse_plain(text: str, region: str) -> PhoneNumber | None:
     """`phonenumbers.parse(text, region)` for plain input (`_PLAIN_NUMBER`), or None to let
     the library parse it (any other input, and every case below that is not the usual one).
@@ -129,7 +143,7 @@ def _parse_plain(text: str, region: str) -> PhoneNumber | None:
     """
     if _extract_country_code is None or _re_compile is None or not _PLAIN_NUMBER.fullmatch(text):
         return None
-    digits = _NOT_ASCII_DIGITS.sub("", text)
+    digits = _plain_digits(text)
     if len(digits) < 3:
         return None
     metadata = PhoneMetadata.metadata_for_region(region, None)
@@ -296,11 +310,19 @@ def _read(raw: str, region: str) -> tuple[str | None, str | None]:
     number, valid = _parse(text, region)
     if number is None or not (valid or phonenumbers.is_possible_number(number)):
         return None, f"Could not read “{text}” as a phone number; kept as typed"
-    e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    e164 = _e164(number)
     if valid:
         return e164, None
     where = _number_region(number, region)
     return e164, f"“{text}” may not be a valid number in {where}"
+
+
+def _e164(number: PhoneNumber) -> str:
+    """`phonenumbers.format_number(number, PhoneNumberFormat.E164)`: its E.164 branch, taken
+    straight (a number without digits is left to the library's own rules)."""
+    if number.national_number == 0:
+        return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    return f"+{number.country_code}{phonenumbers.national_significant_number(number)}"
 
 
 # Remembered: callers such as search read the same text again and again.

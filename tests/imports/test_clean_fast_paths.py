@@ -621,11 +621,10 @@ def test_a_rows_report_joins_its_reason_and_warning_with_a_space_within_500_char
 
 
 def test_a_new_contact_row_takes_the_primary_address_and_number() -> None:
-    from peoplebase.contacts.cleaning import CleanEmail, CleanPhone
-    from peoplebase.imports.pipeline import _primary_email, _primary_number
+    from peoplebase.contacts.cleaning import CleanEmail, CleanPhone, primary_email, primary_number
 
     emails = [CleanEmail("a@example.com", "a"), CleanEmail("b@example.com", "b", is_primary=True)]
     phones = [CleanPhone("+1", "1"), CleanPhone("+2", "2", is_primary=True)]
-    assert (_primary_email(emails), _primary_number(phones)) == ("b@example.com", "+2")
-    assert (_primary_email(emails[:1]), _primary_number(phones[:1])) == ("", "")
-    assert (_primary_email(None), _primary_number([])) == ("", "")
+    assert (primary_email(emails), primary_number(phones)) == ("b@example.com", "+2")
+    assert (primary_email(emails[:1]), primary_number(phones[:1])) == ("", "")
+    assert (primary_email(None), primary_number([])) == ("", "")

@@ -21,6 +21,8 @@ from peoplebase.contacts.cleaning import (
     CleanEmail,
     CleanPhone,
     clean_contact_input,
+    primary_email,
+    primary_number,
 )
 from peoplebase.contacts.duplicates import DuplicateCandidate, find_duplicate_candidates
 from peoplebase.contacts.filtering import ContactFilterSpec, apply_filters, parse_filters
@@ -424,9 +426,9 @@ def _apply(contact: Contact, clean: CleanContact, relations: dict[str, Any]) -> 
         contact.custom_fields = clean.custom_fields
     contact.sort_name = sort_key(contact.first_name, contact.last_name, contact.full_name)
     if clean.emails is not None:
-        contact.email = next((e.email for e in clean.emails if e.is_primary), "")
+        contact.email = primary_email(clean.emails)
     if clean.phones is not None:
-        contact.phone = next((p.number for p in clean.phones if p.is_primary), "")
+        contact.phone = primary_number(clean.phones)
 
 
 def _save_emails(contact: Contact, emails: list[CleanEmail] | None) -> None:

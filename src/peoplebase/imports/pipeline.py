@@ -25,6 +25,8 @@ from peoplebase.contacts.cleaning import (
     CleanEmail,
     CleanPhone,
     clean_contact_input,
+    primary_email,
+    primary_number,
 )
 from peoplebase.contacts.models import (
     Contact,
@@ -444,8 +446,8 @@ class BatchWriter:
             # One shared empty value: the writer converts it to JSON once, not once a row.
             "custom_fields": clean.custom_fields or NO_CUSTOM_FIELDS,
             "sort_name": row.sort_name,
-            "email": _primary_email(clean.emails),
-            "phone": _primary_number(clean.phones),
+            "email": primary_email(clean.emails),
+            "phone": primary_number(clean.phones),
             "created_at": now,
             "updated_at": now,
         }
@@ -485,21 +487,6 @@ class BatchWriter:
         row.changes = {k: [before[k], after[k]] for k in data if before[k] != after[k]}
         if not row.changes:
             row.outcome, row.reason = RowOutcome.SKIPPED, f"{row.reason} Nothing new to add."
-
-
-def _primary_email(emails: list[CleanEmail] | None) -> str:
-    """The primary address, or "" (a loop, not a generator: called for a million rows)."""
-    for email in emails or ():
-        if email.is_primary:
-            return email.email
-    return ""
-
-
-def _primary_number(phones: list[CleanPhone] | None) -> str:
-    for phone in phones or ():
-        if phone.is_primary:
-            return phone.number
-    return ""
 
 
 def _email_row(contact_id: int, email: CleanEmail, now: Any) -> dict[str, Any]:

@@ -405,3 +405,31 @@ def test_sqlite_search_index_merges_less_often_during_a_bulk_load_only(
     assert during == [16, 16, 16]
     assert fts_automerge() == 4
     assert not DeferredIndex.objects.exists()
+
+
+def pragma(name: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA {name}")
+        return int(cursor.fetchone()[0])
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's sorter settings")
+def test_sqlite_builds_indexes_with_parallel_sorts_then_restores_the_connection(
+    manager: Any, upload: Any, bulk: None, monkeypatch: Any
+) -> None:
+    job = upload(manager, people(5))
+    assert bulkload.defer_indexes(job)
+    real_build, during = bulkload._build, []
+
+    def build(index: Any) -> None:
+        during.append((pragma("cache_size"), pragma("threads")))
+        real_build(index)
+
+    monkeypatch.setattr(bulkload, "_build", build)
+    before = (pragma("cache_size"), pragma("threads"))
+
+    assert bulkload.restore_indexes(job) == len(during) > 1
+
+    assert set(during) == {(-bulkload.SORT_CACHE_KIB, bulkload.SORT_THREADS)}
+    assert (pragma("cache_size"), pragma("threads")) == before
+    assert not DeferredIndex.objects.exists()

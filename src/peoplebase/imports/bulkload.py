@@ -333,11 +333,43 @@ def _build_all(pending: QuerySet[DeferredIndex]) -> int:
     if connection.vendor == "postgresql" and len(indexes) > 1 and not connection.in_atomic_block:
         _build_side_by_side(indexes)
     else:
-        for index in indexes:
-            _build(index)
+        with parallel_sorts():
+            for index in indexes:
+                _build(index)
     if indexes:
         logger.info("Built %s index(es) set aside by imports", len(indexes))
     return len(indexes)
+
+
+# SQLite sorts an index's keys in memory when they fit in the page cache, on one thread; when
+# they do not, it sorts them in cache-sized pieces, handed to its auxiliary threads side by
+# side, and merges those. With a small cache and two threads the 21 indexes a 1M-row import
+# sets aside were built in 12.8-13.5 s instead of 16.7-17.6 s (interleaved runs on the same
+# finished database, 2 cores; 4 MB and 2 threads beat 2 MB and 1 MB, and 3 threads).
+SORT_CACHE_KIB = 4_096
+SORT_THREADS = 2
+
+
+@contextmanager
+def parallel_sorts() -> Iterator[None]:
+    """This SQLite connection with the small cache and the threads above, restored after (no-op
+    on PostgreSQL)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (cache,) = cursor.fetchone()
+        cursor.execute("PRAGMA threads")
+        (threads,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = -{SORT_CACHE_KIB}")
+        cursor.execute(f"PRAGMA threads = {SORT_THREADS}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(cache)}")
+            cursor.execute(f"PRAGMA threads = {int(threads)}")
 
 
 # Connections building indexes at once on PostgreSQL. A GIN build uses one core for its whole

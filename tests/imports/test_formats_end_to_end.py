@@ -42,6 +42,25 @@ def test_fixture_imports_with_the_suggested_mapping(manager: Any, name: str) -> 
     assert job.processed_rows == job.total_rows
 
 
+@pytest.mark.parametrize(
+    ("name", "email", "birthday"),
+    [
+        ("google_new.csv", "ken@tanaka.example", "--03-07"),
+        ("vcard21.vcf", "juergen@example.de", "1975-06-30"),
+        ("vcard30.vcf", "jane.private@mail.example", "--03-07"),
+        ("vcard40.vcf", "olafur@example.is", "--03-07"),
+    ],
+)
+def test_birthdays_are_stored_with_or_without_a_year(
+    manager: Any, name: str, email: str, birthday: str
+) -> None:
+    job = services.create_import_from_path(manager, FIXTURES / name)
+
+    services.run_import_now(manager, job)
+
+    assert Contact.objects.get(emails__email=email).birthday == birthday
+
+
 def test_hubspot_owner_column_assigns_the_named_user(manager: Any, alice: Any) -> None:
     job = services.create_import_from_path(manager, FIXTURES / "hubspot.csv")
 

@@ -202,10 +202,8 @@ class Contact(Address, VersionedModel):
 
     @birthday.setter
     def birthday(self, value: str | Birthday | None) -> None:
-        parsed = parse_birthday(value or None)
-        self.birthday_month = parsed.month if parsed else None
-        self.birthday_day = parsed.day if parsed else None
-        self.birthday_year = parsed.year if parsed else None
+        for column, part in birthday_columns(value).items():
+            setattr(self, column, part)
 
     @property
     def birthday_display(self) -> str:
@@ -293,3 +291,14 @@ class ContactTag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact_id}:{self.tag_id}"
+
+
+def birthday_columns(value: str | Birthday | None) -> dict[str, int | None]:
+    """A birthday ("1980-03-07", "--03-07", "" or None) as the contact's three columns: what
+    the `birthday` setter stores, for writers that build rows without a model instance."""
+    parsed = parse_birthday(value or None)
+    return {
+        "birthday_month": parsed.month if parsed else None,
+        "birthday_day": parsed.day if parsed else None,
+        "birthday_year": parsed.year if parsed else None,
+    }

@@ -33,6 +33,7 @@ from peoplebase.contacts.models import (
     ContactEmail,
     ContactPhone,
     ContactTag,
+    birthday_columns,
 )
 from peoplebase.contacts.services import get_or_create_tags, update_contact
 from peoplebase.core.errors import DomainError, ErrorCollector, ValidationFailed
@@ -437,7 +438,7 @@ class BatchWriter:
         clean = row.clean
         assert clean is not None
         scalars = clean.scalars
-        return {
+        values = {
             **scalars,
             "id": pk,
             "created_by_id": self.ctx.actor.pk,
@@ -451,6 +452,10 @@ class BatchWriter:
             "created_at": now,
             "updated_at": now,
         }
+        # Not a column: stored as month, day and year (most rows have none).
+        if "birthday" in values:
+            values.update(birthday_columns(values.pop("birthday")))
+        return values
 
     def _notes(self, rows: list[PreparedRow]) -> None:
         notes = [

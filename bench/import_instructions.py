@@ -9,7 +9,8 @@ counts do not. Each stage runs twice under valgrind's callgrind, once with one r
 once with three, and the difference, divided by two repetitions of `--batch` rows, is what one
 row costs without the start-up (Python, Django, the file). Stages, on bench/import.py's file:
 
-- clean: mapping and cleaning a row (`pipeline.prepare`), as a cleaning process does;
+- clean: mapping and cleaning a row (`pipeline.prepare`, then `set_contact_values`), as a
+  cleaning process does;
 - handover: packing a cleaned batch, pickling it, unpickling and unpacking it (the pipe);
 - write: writing decided rows (`pipeline.BatchWriter.write`) into SQLite with the import's
   indexes set aside, three different batches one after the other.
@@ -61,7 +62,7 @@ def prepare_inputs(data_dir: str, batch: int) -> None:
     from peoplebase.imports import services
     from peoplebase.imports.cleaners import resolve_owners
     from peoplebase.imports.matching import SeenInFile, decide
-    from peoplebase.imports.pipeline import batches, prepare
+    from peoplebase.imports.pipeline import batches, prepare, set_contact_values
     from peoplebase.users.models import User
 
     call_command("migrate", verbosity=0)
@@ -73,6 +74,7 @@ def prepare_inputs(data_dir: str, batch: int) -> None:
     for rows in batches(services._rows(job), batch):
         for row in rows:
             prepare(row, ctx)
+        set_contact_values(rows)  # as a cleaning process does
         resolve_owners(rows, ctx)
         decide(rows, ctx, seen, None)
         decided.append(rows)
@@ -97,7 +99,12 @@ def run_stage(stage: str, repetitions: int, data_dir: str) -> None:
     from peoplebase.imports.bulkwrite import tune_for_bulk_writes
     from peoplebase.imports.cleaners import pack, unpack
     from peoplebase.imports.models import ImportJob
-    from peoplebase.imports.pipeline import BatchWriter, PreparedRow, prepare
+    from peoplebase.imports.pipeline import (
+        BatchWriter,
+        PreparedRow,
+        prepare,
+        set_contact_values,
+    )
 
     with open(Path(data_dir) / "decided.pickle", "rb") as handle:
         job_pk, decided = pickle.load(handle)
@@ -107,8 +114,10 @@ def run_stage(stage: str, repetitions: int, data_dir: str) -> None:
     gc.disable()  # as the writing process runs; the same for both repetition counts
     if stage == "clean":
         for _ in range(repetitions):
-            for row in [PreparedRow(number=r.number, cells=list(r.cells)) for r in first]:
+            rows = [PreparedRow(number=r.number, cells=list(r.cells)) for r in first]
+            for row in rows:
                 prepare(row, ctx)
+            set_contact_values(rows)
     elif stage == "handover":
         for _ in range(repetitions):
             unpack(pickle.loads(pickle.dumps(pack(first), protocol=5)))

@@ -214,3 +214,54 @@ def test_a_default_made_per_row_is_made_for_each_row(
     )
     assert reasons[3] == "given"
     assert len(set(reasons[:3])) == 3 and all(r.startswith("made ") for r in reasons[:3])
+
+
+def test_tuples_are_inserted_like_dicts_with_every_other_column_at_its_default(
+    manager: Any,
+) -> None:
+    from django.forms.models import model_to_dict
+    from django.utils import timezone
+
+    from peoplebase.contacts.models import Contact
+
+    now = timezone.now()
+    columns = ("id", "created_by_id", "created_at", "updated_at", "full_name", "custom_fields")
+    with transaction.atomic():
+        by_tuple, by_dict, dated = bulkwrite.reserve_ids(Contact, 3)
+        bulkwrite.insert_tuples(
+            Contact, columns, [(by_tuple, manager.pk, now, now, "Ann Lee", {"plan": "gold"})]
+        )
+        bulkwrite.insert_rows(
+            Contact,
+            [
+                {
+                    "id": by_dict,
+                    "created_by_id": manager.pk,
+                    "created_at": now,
+                    "updated_at": now,
+                    "full_name": "Ann Lee",
+                    "custom_fields": {"plan": "gold"},
+                }
+            ],
+        )
+        # A converted column (a date) given by one tuple only: the next one is converted too.
+        bulkwrite.insert_tuples(
+            Contact, (*columns, "consent_date"), [(dated, manager.pk, now, now, "Bo", {}, now)]
+        )
+
+    def stored(pk: int) -> dict[str, Any]:
+        values = model_to_dict(Contact.objects.get(pk=pk))
+        return {name: value for name, value in values.items() if name != "id"}
+
+    assert stored(by_tuple) == stored(by_dict)
+    assert stored(by_tuple)["status"] == "active" and stored(by_tuple)["lead_score"] == 0
+    dated_contact = Contact.objects.get(pk=dated)
+    assert dated_contact.consent_date == now and dated_contact.custom_fields == {}
+    assert bulkwrite.insert_tuples(Contact, columns, []) is None  # nothing to write: no-op
+
+
+def test_a_default_made_per_row_cannot_be_left_to_a_tuple_plan(db: Any) -> None:
+    from peoplebase.activities.models import Activity
+
+    with pytest.raises(ValueError, match="made per row"):
+        bulkwrite._tuple_plan(Activity, ("kind", "body"))  # occurred_at: the time of each row

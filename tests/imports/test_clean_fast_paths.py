@@ -561,6 +561,8 @@ def _every_field_set(number: int) -> Any:
         "contact_id": 11,
         "search_text": ("zoe", "a example com", "12125550100", ""),
         "keys": ["e:a@example.com"],
+        "contact_columns": ("sort_name", "email"),
+        "contact_values": ("zoe", "a@example.com"),
     }
     for name, value in values.items():
         setattr(row, name, value)

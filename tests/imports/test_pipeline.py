@@ -424,3 +424,70 @@ def test_several_cleaning_processes_hand_batches_back_in_file_order(
         f"p{i}@example.com" for i in range(15)
     ]
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_of_one_batch_filling_different_fields_each_keep_their_own(
+    manager: Any, upload: Any, run: Any, monkeypatch: Any
+) -> None:
+    """A batch's contacts share one column list; a row leaving a column out gets its default,
+    whether cleaned in a cleaning process (parallel) or here."""
+    from django.forms.models import model_to_dict
+
+    header = ["First Name", "Last Name", "Email", "Lead Score", "Birthday", "City", "Tags"]
+    people = [
+        ["Ann", "Lee", "ann@example.com", "40", "--03-07", "", "VIP"],
+        ["Bo", "Ray", "bo@example.com", "", "", "Paris", ""],
+        ["Cy", "Oh", "cy@example.com", "", "1980-05-02", "", ""],
+    ]
+    monkeypatch.setattr("peoplebase.imports.pipeline.BATCH_SIZE", 2)
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+
+    def imported(parallel: bool) -> dict[str, dict[str, Any]]:
+        Contact.objects.all().delete()
+        monkeypatch.setattr(services, "PARALLEL_MIN_ROWS", 1 if parallel else 10**9)
+        job = upload(manager, [header, *people])
+        assert services._parallel(job) is parallel
+        job = run(manager, job)
+        assert job.created == 3
+        skip = {"id", "created_at", "updated_at", "previous_contact"}
+        return {
+            contact.email: {k: v for k, v in model_to_dict(contact).items() if k not in skip}
+            for contact in Contact.objects.all()
+        }
+
+    parallel, here = imported(True), imported(False)
+
+    assert parallel == here
+    assert (here["ann@example.com"]["lead_score"], here["bo@example.com"]["lead_score"]) == (40, 0)
+    ann = Contact.objects.get(email="ann@example.com")
+    bo = Contact.objects.get(email="bo@example.com")
+    cy = Contact.objects.get(email="cy@example.com")
+    assert (ann.birthday, bo.birthday, cy.birthday) == ("--03-07", "", "1980-05-02")
+    assert (ann.city, bo.city) == ("", "Paris")
+    assert tag_names(ann) == ["VIP"] and tag_names(bo) == []
+
+
+def test_report_rows_keep_cells_only_for_rejected_rows_and_changes_only_for_updates(
+    manager: Any, upload: Any, run: Any, make_contact: Any
+) -> None:
+    make_contact(manager, full_name="Old Timer", emails=["old@example.com"])
+    job = upload(
+        manager,
+        [
+            HEADER,
+            ["New", "Person", "new@example.com", "", "", ""],
+            ["Bad", "Email", "not-an-email", "", "", ""],
+            ["Old", "Timer", "old@example.com", "", "", "CTO"],
+            ["New", "Again", "NEW@example.com", "", "", ""],
+        ],
+    )
+
+    job = run(manager, job, duplicate_policy="fill")
+
+    rows = {row.row_number: row for row in job.rows.all()}
+    assert [rows[n].outcome for n in (1, 2, 3, 4)] == ["created", "invalid", "updated", "skipped"]
+    assert (rows[1].reason, rows[1].cells, rows[1].changes) == ("", None, None)
+    assert rows[2].cells == ["Bad", "Email", "not-an-email", "", "", ""] and rows[2].reason
+    assert rows[3].cells is None and rows[3].changes == {"job_title": ["", "CTO"]}
+    assert rows[4].cells == ["New", "Again", "NEW@example.com", "", "", ""] and rows[4].reason

@@ -56,6 +56,8 @@ class TablePlan:
     converters: list[tuple[int, Any]]
     # (name, field.get_default) of the bound columns whose default is made anew for each row.
     per_row_defaults: list[tuple[str, Any]]
+    # Values bound after each row's own in `insert_tuples` (converted defaults).
+    tail: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:
         # Always a tuple of the bound values (an itemgetter of one name gives the value alone).
@@ -182,20 +184,95 @@ def insert_rows(model: type[Model], rows: list[Row]) -> None:
     if not rows:
         return
     plan = _plan(model, "id" in rows[0], _unfilled_columns(model, rows))
+    _send(plan, _values(plan, rows))
+
+
+def insert_tuples(model: type[Model], columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """`insert_rows` for rows given as tuples of the `columns`' values (attnames), in that
+    order: no dict per row to merge with the defaults and pick from. Every other column gets
+    its default, as in `insert_rows`."""
+    if not rows:
+        return
+    plan = _tuple_plan(model, columns)
+    _send(plan, _tuple_values(plan, rows))
+
+
+def _send(plan: TablePlan, values: Iterator[tuple[Any, ...] | list[Any]]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor  # the psycopg cursor behind Django's wrapper, for COPY
             with raw.copy(f"COPY {plan.table} ({plan.columns}) FROM STDIN") as copy:
-                for values in _values(plan, rows):
-                    copy.write_row(values)
+                for row in values:
+                    copy.write_row(row)
         else:
             insert_many(
                 cursor,
                 f"INSERT INTO {plan.table} ({plan.columns}) VALUES",
                 f"({plan.values})",
-                list(_values(plan, rows)),
+                list(values),
                 len(plan.attnames),
             )
+
+
+_tuple_plans: dict[tuple[type[Model], str, tuple[str, ...]], TablePlan] = {}
+
+
+def _tuple_plan(model: type[Model], columns: tuple[str, ...]) -> TablePlan:
+    """The plan for tuples of `columns`: those bound first, in their order; of the others,
+    NULL defaults left out, literal ones written in (`_plan`), and the rest bound after them
+    as `plan.tail`, the same converted values for every row."""
+    key = (model, connection.vendor, columns)
+    if key not in _tuple_plans:
+        by_attname = {f.attname: f for f in model._meta.concrete_fields}
+        given = [by_attname[name] for name in columns]
+        others = [
+            f
+            for f in model._meta.concrete_fields
+            if f.attname not in columns and not f.primary_key and f.get_default() is not None
+        ]
+        if any(_made_per_row(f) for f in others):
+            raise ValueError(f"{model.__name__}: a default made per row must be given")
+        literals = {f.attname: literal for f in others if (literal := _literal(f)) is not None}
+        tail = [f for f in others if f.attname not in literals]
+        plain = PLAIN_FIELD_TYPES
+        if connection.vendor == "postgresql":
+            plain = plain | {"DateTimeField"}
+        quote = connection.ops.quote_name
+        written = [*given, *tail, *(f for f in others if f.attname in literals)]
+        _tuple_plans[key] = TablePlan(
+            table=quote(model._meta.db_table),
+            columns=", ".join(quote(f.column) for f in written),
+            values=", ".join(literals.get(f.attname, "%s") for f in written),
+            attnames=[f.attname for f in [*given, *tail]],
+            defaults={},
+            converters=[
+                (position, f.get_db_prep_save)
+                for position, f in enumerate(given)
+                if f.get_internal_type() not in plain
+            ],
+            per_row_defaults=[],
+            tail=tuple(f.get_db_prep_save(f.get_default(), connection) for f in tail),
+        )
+    return _tuple_plans[key]
+
+
+def _tuple_values(plan: TablePlan, rows: list[tuple]) -> Iterator[tuple[Any, ...] | list[Any]]:
+    """Each row with the plan's constant tail, converted where needed (as `_values`)."""
+    tail = plan.tail
+    if not plan.converters:
+        for row in rows:
+            yield row + tail if tail else row
+        return
+    last_in: dict[int, Any] = {position: object() for position, _ in plan.converters}
+    last_out: dict[int, Any] = {}
+    for row in rows:
+        values = list(row + tail if tail else row)
+        for position, convert in plan.converters:
+            value = values[position]
+            if value is not last_in[position]:
+                last_in[position], last_out[position] = value, convert(value, connection)
+            values[position] = last_out[position]
+        yield values
 
 
 def _unfilled_columns(model: type[Model], rows: list[Row]) -> frozenset[str]:

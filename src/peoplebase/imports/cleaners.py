@@ -26,6 +26,7 @@ from peoplebase.imports.pipeline import (
     prepare,
     prepared_rows,
     resolve_owners,
+    set_contact_values,
 )
 
 PARALLEL_MIN_ROWS = 20_000
@@ -68,6 +69,7 @@ def _clean_in_child(
             batch = prepared_rows(raw)
             for row in batch:
                 prepare(row, ctx)
+            set_contact_values(batch)
             out.send(pack(batch))
         out.send(None)
     except (BrokenPipeError, EOFError):

@@ -12,6 +12,8 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection, transaction
@@ -21,6 +23,7 @@ from peoplebase.activities.models import Activity, ActivityKind
 from peoplebase.audit.services import AuditAction, record_change
 from peoplebase.companies.models import Company
 from peoplebase.contacts.cleaning import (
+    SCALAR_FIELDS,
     CleanContact,
     CleanEmail,
     CleanPhone,
@@ -38,7 +41,7 @@ from peoplebase.contacts.models import (
 from peoplebase.contacts.services import get_or_create_tags, update_contact
 from peoplebase.core.errors import DomainError, ErrorCollector, ValidationFailed
 from peoplebase.customfields.services import active_definitions
-from peoplebase.imports.bulkwrite import insert_rows, reserve_ids
+from peoplebase.imports.bulkwrite import insert_rows, insert_tuples, reserve_ids
 from peoplebase.imports.mapping import apply_mapping, pop_extras
 from peoplebase.imports.matching import row_keys
 from peoplebase.imports.models import DuplicatePolicy, ImportJob, ImportRow, RowOutcome
@@ -78,6 +81,8 @@ UPDATABLE_SCALARS = (
     "lead_score",
 )
 NAME_FIELDS = ("first_name", "last_name", "full_name")
+# Outcomes whose report entry keeps the row's cells (for the rejected-rows file and review).
+REPORTED_CELLS = (RowOutcome.INVALID, RowOutcome.SKIPPED)
 NO_CUSTOM_FIELDS: dict[str, Any] = {}  # never mutated: written as JSON only
 # Values that leave a field out of a row's file keys; built once, not for every value tested
 # (never modified).
@@ -126,6 +131,10 @@ class PreparedRow:
     search_text: tuple[str, str, str, str] = ("", "", "", "")
     # What the row is matched by (`row_keys`), made where it is cleaned, like `search_text`.
     keys: list[str] = field(default_factory=list)
+    # The new contact's columns but the writer's own (`WRITER_COLUMNS`), as the batch's column
+    # names and this row's values (`set_contact_values`), made where the row is cleaned too.
+    contact_columns: tuple[str, ...] = ()
+    contact_values: tuple[Any, ...] = ()
 
     @property
     def report(self) -> str:
@@ -263,6 +272,53 @@ def search_text(clean: CleanContact) -> tuple[str, str, str, str]:
     )
 
 
+# A new contact's columns the writing process fills (ids and times), first in its row.
+WRITER_COLUMNS = ("id", "created_by_id", "owner_id", "company_id", "created_at", "updated_at")
+# The columns every cleaned row fills, before the scalar fields its batch fills.
+CLEANED_COLUMNS = ("sort_name", "email", "phone", "custom_fields")
+SCALAR_COLUMNS = tuple(name for name in SCALAR_FIELDS if name != "birthday")
+BIRTHDAY_COLUMNS = tuple(birthday_columns(None))
+
+
+def set_contact_values(rows: list[PreparedRow]) -> None:
+    """Give each cleaned row of a batch its new contact's column values (`contact_values`), in
+    an order shared by the batch (`contact_columns`): the scalar fields some row of the batch
+    fills, the others' defaults where a row leaves one out.
+
+    Done where rows are cleaned (the cleaning processes, when parallel), so the writing
+    process only puts its ids in front: merging each row's values with the defaults and
+    picking the columns was a tenth of its work.
+    """
+    clean_rows = [row for row in rows if row.clean is not None]
+    if not clean_rows:
+        return
+    filled = set().union(*[row.clean.scalars for row in clean_rows if row.clean])
+    columns = CLEANED_COLUMNS + tuple(name for name in SCALAR_COLUMNS if name in filled)
+    with_birthday = "birthday" in filled
+    if with_birthday:
+        columns += BIRTHDAY_COLUMNS
+    defaults = _contact_defaults(columns)
+    pick = itemgetter(*columns)
+    for row in clean_rows:
+        clean = row.clean
+        assert clean is not None
+        values = {**defaults, **clean.scalars}
+        values["sort_name"] = row.sort_name
+        values["email"] = primary_email(clean.emails)
+        values["phone"] = primary_number(clean.phones)
+        # One shared empty value: the writer converts it to JSON once, not once a row.
+        values["custom_fields"] = clean.custom_fields or NO_CUSTOM_FIELDS
+        if with_birthday:  # not a column: stored as month, day and year
+            values.update(birthday_columns(values.get("birthday")))
+        row.contact_columns, row.contact_values = columns, pick(values)
+
+
+@lru_cache(maxsize=64)
+def _contact_defaults(columns: tuple[str, ...]) -> dict[str, Any]:
+    """Each column's default, as `bulkwrite.insert_rows` gives a column a row leaves out."""
+    return {name: Contact._meta.get_field(name).get_default() for name in columns}
+
+
 def describe_errors(errors: dict[str, list[str]]) -> str:
     parts = [f"{name}: {' '.join(messages)}" for name, messages in errors.items()]
     return "; ".join(parts)[:500]
@@ -312,7 +368,7 @@ class BatchWriter:
         if created:
             index_new_documents(self._create(created), self.known_terms)
         self._notes(rows)
-        insert_rows(ImportRow, [self._import_row(row) for row in rows])
+        self._import_rows(rows)
         record_change(
             self.ctx.actor,
             self.job,
@@ -327,22 +383,21 @@ class BatchWriter:
             },
         )
 
-    def _import_row(self, row: PreparedRow) -> dict[str, Any]:
-        """The row's report entry; what most rows leave empty is left out of the dict, so
-        the insert writes the column's default into its statement (`bulkwrite._plan`)."""
-        values: dict[str, Any] = {
-            "job_id": self.job.pk,
-            "row_number": row.number,
-            "outcome": row.outcome,
-            "contact_id": row.contact_id,
-        }
-        if report := row.report:
-            values["reason"] = report
-        if row.outcome in (RowOutcome.INVALID, RowOutcome.SKIPPED):
-            values["cells"] = row.cells
-        if row.changes is not None:
-            values["changes"] = row.changes
-        return values
+    def _import_rows(self, rows: list[PreparedRow]) -> None:
+        """Each row's report entry, as tuples in file order. Columns no row of the batch fills
+        are left out (the reason and the cells of a batch without rejected rows, the changes
+        of one without updates), so the insert writes their default into its statement."""
+        job_id = self.job.pk
+        reports = [row.report for row in rows]
+        kept = [row.cells if row.outcome in REPORTED_CELLS else None for row in rows]
+        changes = [row.changes for row in rows]
+        columns = ["job_id", "row_number", "outcome", "contact_id"]
+        values = [(job_id, row.number, row.outcome, row.contact_id) for row in rows]
+        for name, column in (("reason", reports), ("cells", kept), ("changes", changes)):
+            if any(value is not None and value != "" for value in column):
+                columns.append(name)
+                values = [(*row, value) for row, value in zip(values, column, strict=True)]
+        insert_tuples(ImportRow, tuple(columns), values)
 
     def _company_ids(self, rows: list[PreparedRow]) -> None:
         """Employers by folded name: existing accounts are reused, missing ones created."""
@@ -374,12 +429,19 @@ class BatchWriter:
                 [self.job.pk],
             )
         ids = reserve_ids(Contact, len(rows))
-        contacts, emails, phones, links, docs = [], [], [], [], []
+        if any(not row.contact_columns for row in rows):  # not made where they were cleaned
+            set_contact_values(rows)
+        contacts: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        emails, phones, links, docs = [], [], [], []
+        actor_id, companies = self.ctx.actor.pk, self.companies
         for row, pk in zip(rows, ids, strict=True):
             row.contact_id = pk
             clean = row.clean
             assert clean is not None
-            contacts.append(self._contact(row, pk, now))
+            company_id = companies.get(row.company_key)
+            contacts.setdefault(row.contact_columns, []).append(
+                (pk, actor_id, row.owner_id, company_id, now, now, *row.contact_values)
+            )
             # Appended one by one: most rows have one address and one number, and a list
             # made for each row's one entry cost as much as the entry.
             for email in clean.emails or ():
@@ -390,22 +452,24 @@ class BatchWriter:
                 {"contact_id": pk, "tag_id": tag_ids[fold(name)[:50]], "created_at": now}
                 for name in clean.tags or []
             ]
-            docs.append(self._document(row, contacts[-1]))
-        insert_rows(Contact, contacts)
+            docs.append(self._document(row, pk, company_id))
+        for columns, values in contacts.items():
+            insert_tuples(Contact, WRITER_COLUMNS + columns, values)
         insert_rows(ContactEmail, emails)
         insert_rows(ContactPhone, phones)
         insert_rows(ContactTag, links)
         return docs
 
-    def _document(self, row: PreparedRow, contact: dict[str, Any]) -> SearchDocument:
+    def _document(
+        self, row: PreparedRow, contact_id: int, company_id: int | None
+    ) -> SearchDocument:
         """The index row `search.services.build_documents` would read back for this contact;
         company and tags by their stored names, which may differ from the file's spelling."""
         clean = row.clean
         assert clean is not None
         names, emails, phones, title = row.search_text
-        company_id = contact["company_id"]
         return SearchDocument(
-            contact_id=contact["id"],
+            contact_id=contact_id,
             names=names,
             emails=emails,
             phones=phones,
@@ -433,29 +497,6 @@ class BatchWriter:
             cache[tag.name_key] = tag.pk
             self.tag_names[tag.pk] = tag.name
         return cache
-
-    def _contact(self, row: PreparedRow, pk: int, now: Any) -> dict[str, Any]:
-        clean = row.clean
-        assert clean is not None
-        scalars = clean.scalars
-        values = {
-            **scalars,
-            "id": pk,
-            "created_by_id": self.ctx.actor.pk,
-            "owner_id": row.owner_id,
-            "company_id": self.companies.get(row.company_key),
-            # One shared empty value: the writer converts it to JSON once, not once a row.
-            "custom_fields": clean.custom_fields or NO_CUSTOM_FIELDS,
-            "sort_name": row.sort_name,
-            "email": primary_email(clean.emails),
-            "phone": primary_number(clean.phones),
-            "created_at": now,
-            "updated_at": now,
-        }
-        # Not a column: stored as month, day and year (most rows have none).
-        if "birthday" in values:
-            values.update(birthday_columns(values.pop("birthday")))
-        return values
 
     def _notes(self, rows: list[PreparedRow]) -> None:
         notes = [

@@ -153,15 +153,21 @@ def _values(plan: TablePlan, rows: list[Row]) -> Iterator[tuple[Any, ...] | list
     defaults, pick = plan.defaults, plan.pick
     if plan.per_row_defaults:
         rows = [_with_row_defaults(plan, row) for row in rows]
+    return _converted(plan, (pick({**defaults, **row}) for row in rows))
+
+
+def _converted(
+    plan: TablePlan, rows: Iterator[tuple[Any, ...]] | list[tuple[Any, ...]]
+) -> Iterator[tuple[Any, ...] | list[Any]]:
+    """`rows` (bound values in column order) with the plan's converted columns converted."""
     if not plan.converters:
-        for row in rows:
-            yield pick({**defaults, **row})
+        yield from rows
         return
     # Most rows share one "now" and one empty JSON value: convert each distinct object once.
     last_in: dict[int, Any] = {position: object() for position, _ in plan.converters}
     last_out: dict[int, Any] = {}
     for row in rows:
-        values = list(pick({**defaults, **row}))
+        values = list(row)
         for position, convert in plan.converters:
             value = values[position]
             if value is not last_in[position]:
@@ -259,20 +265,7 @@ def _tuple_plan(model: type[Model], columns: tuple[str, ...]) -> TablePlan:
 def _tuple_values(plan: TablePlan, rows: list[tuple]) -> Iterator[tuple[Any, ...] | list[Any]]:
     """Each row with the plan's constant tail, converted where needed (as `_values`)."""
     tail = plan.tail
-    if not plan.converters:
-        for row in rows:
-            yield row + tail if tail else row
-        return
-    last_in: dict[int, Any] = {position: object() for position, _ in plan.converters}
-    last_out: dict[int, Any] = {}
-    for row in rows:
-        values = list(row + tail if tail else row)
-        for position, convert in plan.converters:
-            value = values[position]
-            if value is not last_in[position]:
-                last_in[position], last_out[position] = value, convert(value, connection)
-            values[position] = last_out[position]
-        yield values
+    return _converted(plan, [row + tail for row in rows] if tail else rows)
 
 
 def _unfilled_columns(model: type[Model], rows: list[Row]) -> frozenset[str]:

@@ -491,3 +491,71 @@ def test_report_rows_keep_cells_only_for_rejected_rows_and_changes_only_for_upda
     assert rows[2].cells == ["Bad", "Email", "not-an-email", "", "", ""] and rows[2].reason
     assert rows[3].cells is None and rows[3].changes == {"job_title": ["", "CTO"]}
     assert rows[4].cells == ["New", "Again", "NEW@example.com", "", "", ""] and rows[4].reason
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+@pytest.mark.django_db(transaction=True)
+def test_every_contact_field_a_file_gives_is_stored_as_the_contact_form_stores_it(
+    manager: Any, upload: Any, monkeypatch: Any, parallel: bool
+) -> None:
+    """Each scalar target of the mapping, imported, equals the same value typed into the
+    contact service: the import's bulk writer loses and changes nothing."""
+    from django.forms.models import model_to_dict
+
+    from peoplebase.contacts.cleaning import CHOICE_FIELDS
+    from peoplebase.contacts.services import create_contact
+    from peoplebase.imports.mapping import BUILTIN_TARGETS
+
+    values = {
+        "first_name": "Ann",
+        "last_name": "Lee",
+        "full_name": "Ann Lee",
+        "job_title": "CTO",
+        "department": "IT",
+        "lead_score": "42",
+        "birthday": "--03-07",
+        "street": "1 Main St",
+        "street2": "Floor 2",
+        "city": "Paris",
+        "region": "Île-de-France",
+        "postal_code": "75001",
+        "country": "FR",
+        "linkedin_url": "https://www.linkedin.com/in/annlee",
+        "twitter_handle": "@annlee",
+        "consent_source": "Webinar",
+        "consent_date": "2026-01-02T03:04:05+00:00",
+        "last_contacted_at": "2026-02-03T04:05:06+00:00",
+        "source": "Trade fair",
+    }
+    for name, choices in CHOICE_FIELDS.items():  # a value other than the default for each
+        default = Contact._meta.get_field(name).get_default()
+        values[name] = next(v for v in choices.values if v and v != default)
+    scalar_targets = {key for key, _ in BUILTIN_TARGETS} & set(values)
+    assert scalar_targets == set(values), set(values) - scalar_targets
+    missing = {key for key, _ in BUILTIN_TARGETS} - set(values)
+    # Lists, kinds, the employer, owner, tags and note are compared elsewhere.
+    assert all(
+        key.split(".")[0] in {"emails", "phones", "email_kind", "phone_kind", "tags", "note"}
+        or key in {"company_name", "owner_email"}
+        for key in missing
+    ), missing
+    if parallel:
+        monkeypatch.setattr(services, "PARALLEL_MIN_ROWS", 1)
+    headers = [*values, "Email"]
+    job = upload(manager, [headers, [*values.values(), "ann@example.com"]])
+    job = services.set_mapping(manager, job, {**{h: h for h in values}, "Email": "emails"})
+    assert services._parallel(job) is parallel
+
+    job = services.run_import_now(manager, job)
+
+    assert (job.created, job.invalid) == (1, 0), list(job.rows.values_list("reason", flat=True))
+    typed = create_contact(manager, {**values, "emails": ["ann@example.com"]}, allow_duplicate=True)
+    imported = Contact.objects.get(pk=job.rows.get().contact_id)
+    skip = {"id", "created_at", "updated_at", "created_by", "owner", "previous_contact"}
+
+    def fields(contact: Contact) -> dict[str, Any]:
+        contact.refresh_from_db()
+        return {k: v for k, v in model_to_dict(contact).items() if k not in skip}
+
+    assert fields(imported) == fields(typed.contact)
+    assert imported.birthday == "--03-07" and imported.lead_score == 42

@@ -225,3 +225,24 @@ def test_rows_stream_in_bounded_memory(tmp_path: Path) -> None:
     tracemalloc.stop()
     assert count == 100_000
     assert peak < 5 * 1024 * 1024  # the file is ~8 MB; reading must not hold it
+
+
+def test_records_of_whitespace_only_are_skipped_and_one_filled_cell_keeps_a_record(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "spaces.csv"
+    path.write_text(
+        "Name,Email,Phone\n"
+        "Ann,ann@example.com,\n"
+        "  , \t ,\u00a0\n"
+        ",,\n"
+        ",, 1\n"
+        "Bo,,\n",
+        encoding="utf-8",
+    )
+    table = open_table(path)
+    assert list(table.rows) == [
+        ["Ann", "ann@example.com", ""],
+        ["", "", " 1"],
+        ["Bo", "", ""],
+    ]

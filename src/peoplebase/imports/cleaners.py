@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import itertools
 import multiprocessing
+import pickle
 from collections.abc import Callable, Iterator
 from dataclasses import fields
 from multiprocessing.connection import Connection
@@ -70,19 +71,26 @@ def _clean_in_child(
             for row in batch:
                 prepare(row, ctx)
             set_contact_values(batch)
-            out.send(pack(batch))
-        out.send(None)
+            _send(out, pack(batch))
+        _send(out, None)
     except (BrokenPipeError, EOFError):
         pass  # the writer stopped early (cancel or error) and closed its end
     except Exception as exc:  # the writer re-raises it, as if it had read the file itself
         try:
-            out.send(exc)
+            _send(out, exc)
         except (BrokenPipeError, EOFError):
             pass
         except Exception:  # an exception that will not pickle
-            out.send(RuntimeError(f"{type(exc).__name__}: {exc}"))
+            _send(out, RuntimeError(f"{type(exc).__name__}: {exc}"))
     finally:
         out.close()
+
+
+def _send(out: Connection, message: Any) -> None:
+    """`out.send(message)` with the standard pickler: multiprocessing's own (ForkingPickler,
+    for sockets and other handles, which a batch never holds) took 6.1 µs a row against
+    5.2 for a cleaned batch's tuples."""
+    out.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _receive(receive: Connection) -> Any:
@@ -93,7 +101,7 @@ def _receive(receive: Connection) -> Any:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        message = receive.recv()
+        message = pickle.loads(receive.recv_bytes())  # noqa: S301 - from our own child
         return unpack(message) if type(message) is list else message
     finally:
         if enabled:

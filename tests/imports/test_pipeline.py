@@ -559,3 +559,39 @@ def test_every_contact_field_a_file_gives_is_stored_as_the_contact_form_stores_i
 
     assert fields(imported) == fields(typed.contact)
     assert imported.birthday == "--03-07" and imported.lead_score == 42
+
+
+def test_emails_and_phones_are_stored_with_kind_rank_original_and_validity(
+    manager: Any, upload: Any, run: Any
+) -> None:
+    from peoplebase.contacts.models import ContactPhone
+
+    job = upload(
+        manager,
+        [
+            ["Name", "Work Email", "Personal Email", "Mobile Phone", "Home Phone"],
+            ["Ann Lee", " Ann@Work.example ", "ann@home.example", "(212) 555-0134", "12"],
+        ],
+    )
+
+    job = run(manager, job)
+
+    assert job.created == 1
+    emails = list(
+        ContactEmail.objects.order_by("id").values_list(
+            "email", "original", "kind", "is_primary", "is_bounced", "is_opted_out"
+        )
+    )
+    assert emails == [
+        ("ann@work.example", "Ann@Work.example", "work", True, False, False),
+        ("ann@home.example", "ann@home.example", "personal", False, False, False),
+    ]
+    phones = list(
+        ContactPhone.objects.order_by("id").values_list(
+            "number", "original", "kind", "is_primary", "is_valid"
+        )
+    )
+    assert phones == [
+        ("+12125550134", "(212) 555-0134", "mobile", True, True),
+        ("12", "12", "home", False, False),
+    ]

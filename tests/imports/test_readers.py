@@ -232,12 +232,7 @@ def test_records_of_whitespace_only_are_skipped_and_one_filled_cell_keeps_a_reco
 ) -> None:
     path = tmp_path / "spaces.csv"
     path.write_text(
-        "Name,Email,Phone\n"
-        "Ann,ann@example.com,\n"
-        "  , \t ,\u00a0\n"
-        ",,\n"
-        ",, 1\n"
-        "Bo,,\n",
+        "Name,Email,Phone\nAnn,ann@example.com,\n  , \t ,\u00a0\n,,\n,, 1\nBo,,\n",
         encoding="utf-8",
     )
     table = open_table(path)

@@ -10,10 +10,10 @@ audit entry per batch); updates of existing contacts go one by one through
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from django.db import connection, transaction
@@ -41,7 +41,7 @@ from peoplebase.contacts.models import (
 from peoplebase.contacts.services import get_or_create_tags, update_contact
 from peoplebase.core.errors import DomainError, ErrorCollector, ValidationFailed
 from peoplebase.customfields.services import active_definitions
-from peoplebase.imports.bulkwrite import insert_rows, insert_tuples, reserve_ids
+from peoplebase.imports.bulkwrite import insert_tuples, reserve_ids
 from peoplebase.imports.mapping import apply_mapping, pop_extras
 from peoplebase.imports.matching import row_keys
 from peoplebase.imports.models import DuplicatePolicy, ImportJob, ImportRow, RowOutcome
@@ -445,19 +445,17 @@ class BatchWriter:
             # Appended one by one: most rows have one address and one number, and a list
             # made for each row's one entry cost as much as the entry.
             for email in clean.emails or ():
-                emails.append(_email_row(pk, email, now))
+                emails.append((pk, now, *_email_values(email)))
             for phone in clean.phones or ():
-                phones.append(_phone_row(pk, phone, now))
-            links += [
-                {"contact_id": pk, "tag_id": tag_ids[fold(name)[:50]], "created_at": now}
-                for name in clean.tags or []
-            ]
+                phones.append((pk, now, *_phone_values(phone)))
+            for name in clean.tags or ():
+                links.append((pk, tag_ids[fold(name)[:50]], now))
             docs.append(self._document(row, pk, company_id))
         for columns, values in contacts.items():
             insert_tuples(Contact, WRITER_COLUMNS + columns, values)
-        insert_rows(ContactEmail, emails)
-        insert_rows(ContactPhone, phones)
-        insert_rows(ContactTag, links)
+        insert_tuples(ContactEmail, EMAIL_COLUMNS, emails)
+        insert_tuples(ContactPhone, PHONE_COLUMNS, phones)
+        insert_tuples(ContactTag, ("contact_id", "tag_id", "created_at"), links)
         return docs
 
     def _document(
@@ -535,35 +533,13 @@ class BatchWriter:
             row.outcome, row.reason = RowOutcome.SKIPPED, f"{row.reason} Nothing new to add."
 
 
-def _email_row(contact_id: int, email: CleanEmail, now: Any) -> dict[str, Any]:
-    """A new address's row; flags at their default are left out (see `_import_row`)."""
-    values = _reachable_row(contact_id, "email", email.email, email, now)
-    if email.is_bounced:
-        values["is_bounced"] = True
-    if email.is_opted_out:
-        values["is_opted_out"] = True
-    return values
-
-
-def _phone_row(contact_id: int, phone: CleanPhone, now: Any) -> dict[str, Any]:
-    values = _reachable_row(contact_id, "number", phone.number, phone, now)
-    if not phone.is_valid:
-        values["is_valid"] = False
-    return values
-
-
-def _reachable_row(
-    contact_id: int, column: str, value: str, item: CleanEmail | CleanPhone, now: Any
-) -> dict[str, Any]:
-    """What an email's and a phone's rows share: the value in `column`, as typed, kind, rank."""
-    return {
-        "contact_id": contact_id,
-        column: value,
-        "original": item.original,
-        "kind": item.kind,
-        "is_primary": item.is_primary,
-        "created_at": now,
-    }
+# A new address's and number's columns after (contact_id, created_at), and their values.
+EMAIL_FIELDS = ("email", "original", "kind", "is_primary", "is_bounced", "is_opted_out")
+PHONE_FIELDS = ("number", "original", "kind", "is_primary", "is_valid")
+EMAIL_COLUMNS = ("contact_id", "created_at", *EMAIL_FIELDS)
+PHONE_COLUMNS = ("contact_id", "created_at", *PHONE_FIELDS)
+_email_values: Callable[[CleanEmail], tuple[Any, ...]] = attrgetter(*EMAIL_FIELDS)
+_phone_values: Callable[[CleanPhone], tuple[Any, ...]] = attrgetter(*PHONE_FIELDS)
 
 
 def comparable(contact: Contact, name: str) -> Any:

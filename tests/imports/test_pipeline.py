@@ -595,3 +595,32 @@ def test_emails_and_phones_are_stored_with_kind_rank_original_and_validity(
         ("+12125550134", "(212) 555-0134", "mobile", True, True),
         ("12", "12", "home", False, False),
     ]
+
+
+def test_a_matching_row_fills_or_overwrites_the_birthday_and_undo_restores_it(
+    manager: Any, make_contact: Any, upload: Any, run: Any
+) -> None:
+    empty = make_contact(manager, full_name="Kim Empty", emails=["kim@example.com"])
+    dated = make_contact(
+        manager, full_name="Lou Dated", emails=["lou@example.com"], birthday="1980-05-02"
+    )
+    rows = [
+        ["Name", "Email", "Birthday"],
+        ["Kim Empty", "kim@example.com", "--03-07"],
+        ["Lou Dated", "lou@example.com", "1990-01-09"],
+    ]
+
+    job = run(manager, upload(manager, rows), duplicate_policy="fill")
+
+    empty.refresh_from_db()
+    dated.refresh_from_db()
+    assert (empty.birthday, dated.birthday) == ("--03-07", "1980-05-02")
+    assert job.rows.get(row_number=1).changes == {"birthday": ["", "--03-07"]}
+
+    job = run(manager, upload(manager, rows), duplicate_policy="overwrite")
+
+    dated.refresh_from_db()
+    assert dated.birthday == "1990-01-09"
+    undo_import(manager, job)
+    dated.refresh_from_db()
+    assert dated.birthday == "1980-05-02"

@@ -79,6 +79,7 @@ UPDATABLE_SCALARS = (
     "linkedin_url",
     "twitter_handle",
     "lead_score",
+    "birthday",
 )
 NAME_FIELDS = ("first_name", "last_name", "full_name")
 # Outcomes whose report entry keeps the row's cells (for the rejected-rows file and review).

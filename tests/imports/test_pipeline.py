@@ -624,3 +624,38 @@ def test_a_matching_row_fills_or_overwrites_the_birthday_and_undo_restores_it(
     undo_import(manager, job)
     dated.refresh_from_db()
     assert dated.birthday == "1980-05-02"
+
+
+def test_a_matching_rows_note_is_added_to_the_contact_and_undo_removes_it(
+    manager: Any, make_contact: Any, upload: Any, run: Any
+) -> None:
+    from peoplebase.activities.models import Activity
+
+    kim = make_contact(manager, full_name="Kim Known", emails=["kim@example.com"])
+    lou = make_contact(manager, full_name="Lou Known", emails=["lou@example.com"])
+    mo = make_contact(manager, full_name="Mo Known", emails=["mo@example.com"], city="Oslo")
+    job = upload(
+        manager,
+        [
+            ["Name", "Email", "City", "Notes"],
+            ["Kim Known", "kim@example.com", "", "Met at the fair"],  # only the note is new
+            ["Lou Known", "lou@example.com", "Paris", "Wants a demo"],
+            ["Mo Known", "mo@example.com", "", ""],  # nothing new at all
+            ["New Person", "new@example.com", "", "First contact"],
+        ],
+    )
+
+    job = run(manager, job, duplicate_policy="fill")
+
+    assert (job.created, job.updated, job.skipped) == (1, 2, 1)
+    notes = {a.contact_id: a.body for a in Activity.objects.filter(kind="note")}
+    new = Contact.objects.get(email="new@example.com")
+    assert notes == {kim.pk: "Met at the fair", lou.pk: "Wants a demo", new.pk: "First contact"}
+    assert job.rows.get(row_number=3).reason.endswith("Nothing new to add.")
+    assert mo.activities.count() == 0
+
+    undo_import(manager, job)
+
+    lou.refresh_from_db()
+    assert lou.city == ""
+    assert not Activity.objects.filter(kind="note").exists()

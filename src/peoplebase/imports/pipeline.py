@@ -82,6 +82,9 @@ UPDATABLE_SCALARS = (
     "birthday",
 )
 NAME_FIELDS = ("first_name", "last_name", "full_name")
+# Outcomes whose row's note is added to the contact's timeline (skipped rows keep theirs in
+# the report's cells).
+NOTED_OUTCOMES = (RowOutcome.CREATED, RowOutcome.UPDATED)
 # Outcomes whose report entry keeps the row's cells (for the rejected-rows file and review).
 REPORTED_CELLS = (RowOutcome.INVALID, RowOutcome.SKIPPED)
 NO_CUSTOM_FIELDS: dict[str, Any] = {}  # never mutated: written as JSON only
@@ -504,9 +507,11 @@ class BatchWriter:
                 contact_id=row.contact_id,
                 actor=self.ctx.actor,
                 body=row.note[:20_000],
+                # Undo removes the notes an import added to contacts it updated (`undo.py`).
+                metadata={"import_job": self.job.pk},
             )
             for row in rows
-            if row.note and row.contact_id and row.outcome == RowOutcome.CREATED
+            if row.note and row.contact_id and row.outcome in NOTED_OUTCOMES
         ]
         Activity.objects.bulk_create(notes)
 
@@ -516,6 +521,9 @@ class BatchWriter:
         data = update_data(row, contact, overwrite=self.ctx.policy == DuplicatePolicy.OVERWRITE)
         row.contact_id = contact.pk
         if not data:
+            if row.note:  # the note alone is new: `_notes` adds it to the contact's timeline
+                row.changes = {}
+                return
             row.outcome, row.reason = RowOutcome.SKIPPED, f"{row.reason} Nothing new to add."
             return
         before = {name: comparable(contact, name) for name in data}
@@ -530,7 +538,7 @@ class BatchWriter:
             return
         after = {name: comparable(updated, name) for name in data}
         row.changes = {k: [before[k], after[k]] for k in data if before[k] != after[k]}
-        if not row.changes:
+        if not row.changes and not row.note:
             row.outcome, row.reason = RowOutcome.SKIPPED, f"{row.reason} Nothing new to add."
 
 

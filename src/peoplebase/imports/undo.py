@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from peoplebase.activities.models import Activity, ActivityKind
 from peoplebase.audit.services import AuditAction, record_change
 from peoplebase.contacts.models import Contact
 from peoplebase.contacts.services import update_contact
@@ -67,6 +68,9 @@ def _undo_created(actor: User, job: ImportJob, ids: list[int], report: dict[str,
 def _undo_update(actor: User, row: ImportRow, report: dict[str, Any]) -> None:
     contact = row.contact
     assert contact is not None
+    Activity.objects.filter(
+        contact=contact, kind=ActivityKind.NOTE, metadata__import_job=row.job_id
+    ).delete()
     data: dict[str, Any] = {}
     for name, (old, new) in (row.changes or {}).items():
         current = comparable(contact, name)

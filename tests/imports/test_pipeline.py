@@ -659,3 +659,36 @@ def test_a_matching_rows_note_is_added_to_the_contact_and_undo_removes_it(
     lou.refresh_from_db()
     assert lou.city == ""
     assert not Activity.objects.filter(kind="note").exists()
+
+
+def test_fill_gives_a_matched_contact_without_an_employer_the_files_company(
+    manager: Any, make_contact: Any, upload: Any, run: Any
+) -> None:
+    from peoplebase.companies.models import Company
+
+    acme = Company.objects.create(name="Acme", name_key="acme")
+    loner = make_contact(manager, full_name="Kim Loner", emails=["kim@example.com"])
+    employed = make_contact(
+        manager, full_name="Lou Employed", emails=["lou@example.com"], company_id=acme.pk
+    )
+    rows = [
+        ["Name", "Email", "Company"],
+        ["Kim Loner", "kim@example.com", "Globex"],
+        ["Lou Employed", "lou@example.com", "Initech"],
+    ]
+
+    job = run(manager, upload(manager, rows), duplicate_policy="fill")
+
+    loner.refresh_from_db()
+    employed.refresh_from_db()
+    assert loner.company is not None and loner.company.name == "Globex"
+    assert employed.company_id == acme.pk  # fill never replaces an employer
+    assert job.rows.get(row_number=1).changes == {"company_id": [None, loner.company_id]}
+
+    job = run(manager, upload(manager, rows), duplicate_policy="overwrite")
+
+    employed.refresh_from_db()
+    assert employed.company.name == "Initech"
+    undo_import(manager, job)
+    employed.refresh_from_db()
+    assert employed.company_id == acme.pk

@@ -518,7 +518,14 @@ class BatchWriter:
     def _update(self, row: PreparedRow) -> None:
         """Fill or overwrite an existing contact through the contact service, one by one."""
         contact = Contact.objects.select_related("company", "owner").get(pk=row.match_id)
-        data = update_data(row, contact, overwrite=self.ctx.policy == DuplicatePolicy.OVERWRITE)
+        overwrite = self.ctx.policy == DuplicatePolicy.OVERWRITE
+        data = update_data(row, contact, overwrite=overwrite)
+        if row.company_key and (overwrite or contact.company_id is None):
+            # The employer as a new contact's: an account of that name, made when missing.
+            self._company_ids([row])
+            company_id = self.companies[row.company_key]
+            if company_id != contact.company_id:
+                data["company_id"] = company_id
         row.contact_id = contact.pk
         if not data:
             if row.note:  # the note alone is new: `_notes` adds it to the contact's timeline

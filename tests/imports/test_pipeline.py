@@ -692,3 +692,55 @@ def test_fill_gives_a_matched_contact_without_an_employer_the_files_company(
     undo_import(manager, job)
     employed.refresh_from_db()
     assert employed.company_id == acme.pk
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+@pytest.mark.django_db(transaction=True)
+def test_custom_fields_are_imported_typed_checked_and_filled(
+    admin: Any, manager: Any, make_contact: Any, upload: Any, monkeypatch: Any, parallel: bool
+) -> None:
+    from peoplebase.customfields.services import create_definition
+
+    create_definition(admin, {"key": "budget", "label": "Budget", "field_type": "number"})
+    create_definition(
+        admin,
+        {
+            "key": "plan",
+            "label": "Plan",
+            "field_type": "single_select",
+            "options": ["Gold", "Silver"],
+        },
+    )
+    known = make_contact(
+        manager, full_name="Kim Known", emails=["kim@example.com"], custom_fields={"plan": "Gold"}
+    )
+    if parallel:
+        monkeypatch.setattr(services, "PARALLEL_MIN_ROWS", 1)
+    job = upload(
+        manager,
+        [
+            ["Name", "Email", "Budget", "Plan"],
+            ["Ann Lee", "ann@example.com", "1200", "Silver"],
+            ["Bo Ray", "bo@example.com", "lots", ""],
+            ["Kim Known", "kim@example.com", "300", "Silver"],
+        ],
+    )
+    job = services.set_mapping(
+        manager,
+        job,
+        {"Name": "full_name", "Email": "emails", "Budget": "custom.budget", "Plan": "custom.plan"},
+    )
+    assert services._parallel(job) is parallel
+
+    job = services.run_import_now(
+        manager, services.set_options(manager, job, duplicate_policy="fill")
+    )
+
+    assert (job.created, job.invalid, job.updated) == (1, 1, 1)
+    assert Contact.objects.get(email="ann@example.com").custom_fields == {
+        "budget": 1200,
+        "plan": "Silver",
+    }
+    assert "budget" in job.rows.get(row_number=2).reason
+    known.refresh_from_db()
+    assert known.custom_fields == {"plan": "Gold", "budget": 300}  # filled, not overwritten

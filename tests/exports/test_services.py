@@ -124,7 +124,7 @@ def test_vcard_round_trip_into_a_fresh_database_state(
             "company_id": company.pk,
             "job_title": "Head, Sales",
             "birthday": "--03-07",
-            "tags": ["VIP", "Partner"],
+            "tags": ["VIP, Gold", "Partner"],  # a comma in a tag: escaped in CATEGORIES
         },
         {
             "first_name": "Ken",
@@ -151,6 +151,37 @@ def test_vcard_round_trip_into_a_fresh_database_state(
         create_contact(admin, data, allow_duplicate=True)
     after = {c.full_name: _facts(c) for c in Contact.objects.all()}
     assert after == before
+
+
+def test_a_vcard_export_imported_through_the_pipeline_gives_the_same_contacts(
+    admin: Any, make_company: Any, tmp_path: Path
+) -> None:
+    from peoplebase.imports import services as imports
+
+    company = make_company(admin, name="Acme; Sons")
+    create_contact(
+        admin,
+        {
+            "first_name": "Zoë",
+            "last_name": "O'Brien",
+            "emails": [{"email": "zoe@acme.example"}, {"email": "zoe@home.example"}],
+            "phones": [{"number": "+1 415 555 0100", "kind": "mobile"}],
+            "company_id": company.pk,
+            "job_title": "Head, Sales",
+            "birthday": "--03-07",
+            "tags": ["VIP, Gold", "Partner"],
+        },
+    )
+    create_contact(admin, {"full_name": "Ken Tanaka", "birthday": "1980-12-25"})
+    before = {c.full_name: _facts(c) for c in Contact.objects.all()}
+    path = tmp_path / "out.vcf"
+    path.write_text(exported(admin, format="vcf"), encoding="utf-8", newline="")
+    Contact.objects.all().delete()
+
+    job = imports.run_import_now(admin, imports.create_import_from_path(admin, path))
+
+    assert (job.created, job.invalid) == (2, 0)
+    assert {c.full_name: _facts(c) for c in Contact.objects.all()} == before
 
 
 def _facts(contact: Contact) -> dict[str, Any]:

@@ -86,3 +86,38 @@ def test_unreadable_fixture_is_a_clear_error(manager: Any, name: str) -> None:
         services.create_import_from_path(manager, FIXTURES / name)
 
     assert caught.value.errors["file"][0]
+
+
+def test_an_apple_vcard_lands_in_every_field_of_the_contact(manager: Any) -> None:
+    from peoplebase.activities.models import Activity
+    from peoplebase.contacts.services import tag_names
+
+    job = services.create_import_from_path(manager, FIXTURES / "vcard30.vcf")
+
+    services.run_import_now(manager, job)
+
+    jane = Contact.objects.get(emails__email="jane@doe.example")
+    assert (jane.first_name, jane.last_name) == ("Jane", "Doe")
+    assert jane.job_title == "Partner, Litigation"
+    assert jane.company is not None and jane.company.name.startswith("Doe; Partners")
+    assert (jane.street, jane.city, jane.region, jane.postal_code, jane.country) == (
+        "500 Fifth Ave, Suite 5",  # the extended address kept with the street
+        "New York",
+        "NY",
+        "10110",
+        "US",
+    )
+    assert jane.linkedin_url == "https://www.linkedin.com/in/janedoe"
+    assert jane.birthday == "--03-07"
+    assert sorted(e.email for e in jane.emails.all()) == [
+        "jane.private@mail.example",
+        "jane@doe.example",
+    ]
+    assert sorted(p.number for p in jane.phones.all()) == [
+        "+12125550100",
+        "+16465550142",
+        "+19175550199",
+    ]
+    assert sorted(tag_names(jane)) == ["Clients", "VIP, Gold"]
+    note = Activity.objects.get(contact=jane, kind="note")
+    assert note.body.startswith("First line\nSecond line")

@@ -123,7 +123,7 @@ def test_vcard_columns_map_like_a_csv() -> None:
     assert headers["Email 1 type"] == "email_kind" and headers["Phone 3"] == "phones"
     assert headers["Birthday"] == "birthday" and headers["Tags"] == "tags"
     assert row["emails"][1] == {"email": "jane.private@mail.example", "kind": "personal"}
-    assert row["tags"] == ["Clients", "VIP", "Gold"]
+    assert row["tags"] == ["Clients", "VIP, Gold"]  # "VIP\\, Gold": one category
     assert row["company_name"] == "Doe; Partners"
 
 
@@ -266,3 +266,18 @@ def test_formula_neutralising_apostrophes_from_exports_are_undone() -> None:
         "last_name": "'Tis",
         "job_title": "=x",
     }
+
+
+@pytest.mark.parametrize(
+    ("cell", "tags"),
+    [
+        ("VIP, Partner; Lead", ["VIP", "Partner", "Lead"]),
+        ("* myContacts ::: Friends, Family ::: VIP", ["Friends, Family", "VIP"]),
+        ("VIP, Gold :::", ["VIP, Gold"]),  # the vCard reader's lone category with a comma
+        ("Clients ::: VIP, Gold", ["Clients", "VIP, Gold"]),
+    ],
+)
+def test_tags_split_at_commas_unless_the_cell_is_packed_with_triple_colons(
+    cell: str, tags: list[str]
+) -> None:
+    assert apply_mapping([cell], {0: "tags"})["tags"] == tags

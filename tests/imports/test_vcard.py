@@ -68,7 +68,7 @@ def test_vcard_30_escapes_groups_labels_social_profiles_and_folding() -> None:
     assert card["Note"].startswith("First line\nSecond line")
     assert card["Note"].endswith("folded across two physical lines.")
     assert card["Birthday"] == "--03-07"
-    assert card["Tags"] == "Clients, VIP, Gold"
+    assert card["Tags"] == "Clients ::: VIP, Gold"
 
 
 def test_vcard_40_quoted_types_tel_uri_nested_card_and_missing_end() -> None:
@@ -187,3 +187,11 @@ def test_fold_never_splits_a_multibyte_character() -> None:
         line.encode("utf-8").decode("utf-8")
         assert len(line.encode("utf-8")) <= 75
     assert folded.replace("\r\n ", "").rstrip("\r\n") == "NOTE:" + "ü" * 100
+
+
+def test_categories_are_packed_so_escaped_commas_stay_in_their_tag() -> None:
+    from peoplebase.imports.vcard import packed_tags
+
+    assert packed_tags(["Clients", "VIP, Gold"]) == "Clients ::: VIP, Gold"
+    assert packed_tags(["VIP, Gold"]) == "VIP, Gold :::"
+    assert packed_tags(["VIP"]) == "VIP"

@@ -457,6 +457,11 @@ def _put(data: dict[str, Any], target: str, value: str) -> None:
 
 @lru_cache(maxsize=4096)
 def _tag_pieces(value: str) -> tuple[str, ...]:
+    """A cell's tags. Where values are packed with ":::" (Google's groups, the vCard reader's
+    categories) that is the only separator, so a tag may hold a comma ("VIP, Gold"); other
+    cells split at commas and semicolons too."""
+    if ":::" in value:
+        return tuple(PACKED.split(value))
     return tuple(TAG_SPLIT.split(value))
 
 

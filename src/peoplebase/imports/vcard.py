@@ -308,7 +308,7 @@ def card_values(card: Card) -> dict[str, str]:
     for n, (number, kind) in enumerate(phones, start=1):
         values[f"Phone {n}"], values[f"Phone {n} type"] = number, kind
     if tags:
-        values["Tags"] = ", ".join(dict.fromkeys(tags))
+        values["Tags"] = packed_tags(list(dict.fromkeys(tags)))
     if websites:
         values["Website"] = websites[0]
     return {
@@ -316,6 +316,16 @@ def card_values(card: Card) -> dict[str, str]:
         for key, value in values.items()
         if value and value.strip()
     }
+
+
+def packed_tags(tags: list[str]) -> str:
+    """Categories as one cell, packed with " ::: ", the only separator the mapping then splits
+    tags at (`mapping._tag_pieces`): an escaped comma in a category ("VIP\\, Gold") stays in
+    its tag. A lone category holding a comma or semicolon gets the mark too."""
+    text = " ::: ".join(tags)
+    if len(tags) == 1 and ("," in text or ";" in text):
+        text += " :::"
+    return text
 
 
 def _read_property(

@@ -13,7 +13,8 @@ row costs without the start-up (Python, Django, the file). Stages, on bench/impo
   cleaning process does;
 - handover: packing a cleaned batch, pickling it, unpickling and unpacking it (the pipe);
 - write: writing decided rows (`pipeline.BatchWriter.write`) into SQLite with the import's
-  indexes set aside, three different batches one after the other.
+  indexes set aside, three different batches one after the other (since the eighth round
+  rebuilt by `unpack` first, as the writing process receives them).
 
 Prints one JSON object: instructions per row for each stage asked. Needs valgrind
 (`apt-get install -y valgrind`); takes a few minutes (valgrind runs ~50 times slower).
@@ -122,6 +123,9 @@ def run_stage(stage: str, repetitions: int, data_dir: str) -> None:
         for _ in range(repetitions):
             unpack(pickle.loads(pickle.dumps(pack(first), protocol=5)))
     else:
+        # Rebuilt as the writing process receives them (their attributes laid out as `unpack`
+        # lays them out, not as pickle.load does).
+        decided = [unpack(pack(rows)) for rows in decided]
         writer = BatchWriter(job, ctx)
         defer_indexes(job)
         tune_for_bulk_writes(indexes_set_aside=True)

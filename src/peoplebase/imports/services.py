@@ -227,6 +227,9 @@ def clean_mapping(headers: list[str], mapping: dict[Any, Any]) -> dict[str, str]
             continue
         target = str(target or "").strip()
         if target in ("", "ignore"):
+            # The same column may already be mapped under another spelling (the CLI adds
+            # `--map 2=ignore` to the suggestion keyed by header text): ignoring it wins.
+            cleaned.pop(str(index), None)
             continue
         if target not in targets:
             errors.add(f"mapping.{column}", f"“{target}” is not a field you can import into.")

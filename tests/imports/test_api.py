@@ -147,3 +147,39 @@ def test_report_counts_rows_given_to_the_default_owner_like_the_cli(
     done = api.get(f"/imports/{job['id']}").json()
     assert (done["created"], done["owner_fallbacks"]) == (2, 1)
     assert [j["owner_fallbacks"] for j in api.get("/imports").json()] == [1]
+
+
+def test_opted_in_from_a_saved_mapping_still_needs_confirmation(
+    api_as: Any, manager: Any, admin: Any
+) -> None:
+    # An admin confirmed Opted In for their file and shared the mapping with its defaults.
+    admin_api = api_as(admin)
+    theirs = _upload(admin_api, csv_bytes(ROWS)).json()
+    admin_api.client.put(
+        f"{API}/imports/{theirs['id']}/options",
+        '{"defaults": {"consent_status": "opted_in"}, "confirm_opted_in": true}',
+        content_type="application/json",
+    )
+    admin_api.post(
+        "/import-mappings", {"import_id": theirs["id"], "name": "Opt-ins", "shared": True}
+    )
+    api = api_as(manager)
+    job = _upload(api, csv_bytes(ROWS)).json()
+    applied = api.client.put(
+        f"{API}/imports/{job['id']}/mapping",
+        '{"saved_mapping": "Opt-ins"}',
+        content_type="application/json",
+    )
+    assert applied.json()["defaults"]["consent_status"] == "opted_in"
+
+    refused = api.post(f"/imports/{job['id']}/run")
+
+    assert refused.status_code == 422
+    assert "Opted In" in problem_of(refused)["errors"]["defaults.consent_status"][0]
+    assert ImportJob.objects.get(pk=job["id"]).status == "draft"
+    api.client.put(
+        f"{API}/imports/{job['id']}/options",
+        '{"defaults": {"consent_status": "opted_in"}, "confirm_opted_in": true}',
+        content_type="application/json",
+    )
+    assert api.post(f"/imports/{job['id']}/run").status_code == 202

@@ -437,6 +437,13 @@ def _check_ready(job: ImportJob) -> None:
         raise Conflict("The uploaded file is no longer available; upload it again.")
 
 
+def _check_consent_confirmed(job: ImportJob) -> None:
+    """Opted In must have been confirmed for this job: a saved mapping's defaults (perhaps
+    someone else's, confirmed for another file) can bring it without `set_options`."""
+    if job.defaults.get("consent_status") == ConsentStatus.OPTED_IN and not job.opted_in_confirmed:
+        raise ValidationFailed.single("defaults.consent_status", OPTED_IN_WARNING)
+
+
 def _rows(job: ImportJob) -> Any:
     try:
         return open_table(job.stored_path, filename=job.file_name).rows
@@ -496,6 +503,7 @@ def start_import(actor: User, job: ImportJob) -> ImportJob:
     """Queue the job for the background worker."""
     job = _editable(actor, job)
     _check_ready(job)
+    _check_consent_confirmed(job)
     job.status = ImportStatus.QUEUED
     job.save(update_fields=["status"])
     from peoplebase.imports.tasks import run_import_job
@@ -508,6 +516,7 @@ def run_import_now(actor: User, job: ImportJob, progress: Progress | None = None
     """Run in this process (the CLI): the same code the worker runs."""
     job = _editable(actor, job)
     _check_ready(job)
+    _check_consent_confirmed(job)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.QUEUED)
     run_import(job.pk, progress=progress)
     job.refresh_from_db()

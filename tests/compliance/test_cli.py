@@ -26,6 +26,16 @@ def test_export_to_a_file(run_cli: Any, seeded_person: Any, tmp_path: Path) -> N
     assert document["metadata"]["generated_by"]["email"] == "admin@example.com"
 
 
+@pytest.mark.parametrize("where", ["folder", "missing/jane.json"])
+def test_export_to_a_path_that_cannot_be_written_is_one_line(
+    run_cli: Any, seeded_person: Any, tmp_path: Path, where: str
+) -> None:
+    out = tmp_path if where == "folder" else tmp_path / where
+    result = run_cli("gdpr", "export", str(seeded_person["contact"].pk), "--out", str(out))
+    assert result.code == 1
+    assert f"Cannot write {out}" in result.err and "Traceback" not in result.err
+
+
 def test_export_to_stdout_as_a_rep_is_refused(run_cli: Any, seeded_person: Any, alice: Any) -> None:
     result = run_cli("gdpr", "export", str(seeded_person["contact"].pk), "--as", alice.email)
     assert result.code == 1

@@ -83,7 +83,11 @@ class Command(PeoplebaseCommand):
             services.build_access_document(actor, contact), ensure_ascii=False, indent=2
         )
         if options["out"]:
-            Path(options["out"]).write_text(text + "\n", encoding="utf-8")
+            path = Path(options["out"])
+            try:
+                path.write_text(text + "\n", encoding="utf-8")
+            except OSError as exc:  # a folder, a missing folder, no permission: one line
+                raise CommandError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
             self.stderr.write(f"Wrote the data of contact #{contact.pk} to {options['out']}.")
         else:
             self.stdout.write(text)

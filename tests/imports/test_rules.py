@@ -142,3 +142,16 @@ def test_an_admin_sees_and_may_undo_a_managers_import(
     undo_import(admin, job)
 
     assert not Contact.objects.exists()
+
+
+def test_an_import_that_has_not_run_cannot_be_undone(manager: Any, upload: Any, run: Any) -> None:
+    # Undoing a draft used to mark it undone; it could still run, and then never be undone.
+    job = upload(manager, ROWS)
+
+    with pytest.raises(Conflict, match="has not run"):
+        undo_import(manager, job)
+
+    job = run(manager, job)
+    assert Contact.objects.count() == 1
+    undo_import(manager, job)
+    assert not Contact.objects.exists()

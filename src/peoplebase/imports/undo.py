@@ -33,6 +33,9 @@ def undo_import(actor: User, job: ImportJob) -> ImportJob:
     job = get_import(actor, job.pk)
     if job.undone_at:
         raise Conflict("This import has already been undone.")
+    if job.status == ImportStatus.DRAFT:
+        # Marked undone, a draft could still run and then never be undone.
+        raise Conflict("This import has not run yet; there is nothing to undo.")
     if job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING):
         raise Conflict("Cancel the import, or let it finish, before undoing it.")
     report: dict[str, Any] = {"deleted": 0, "restored": 0, "kept": []}

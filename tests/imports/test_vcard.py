@@ -195,3 +195,18 @@ def test_categories_are_packed_so_escaped_commas_stay_in_their_tag() -> None:
     assert packed_tags(["Clients", "VIP, Gold"]) == "Clients ::: VIP, Gold"
     assert packed_tags(["VIP, Gold"]) == "VIP, Gold :::"
     assert packed_tags(["VIP"]) == "VIP"
+
+
+def test_an_escaped_comma_in_a_name_stays_and_unescaped_commas_join_values() -> None:
+    # Our own export writes "N:Smith\, Jr.;Ann;;;" for the last name "Smith, Jr."; an
+    # unescaped comma separates several values of one part (given names "Ann,Marie").
+    text = write_card(
+        VCardContact(full_name="Ann Smith, Jr.", first_name="Ann", last_name="Smith, Jr.")
+    )
+    (card,) = list(parse_cards(io.StringIO(text)))
+    from peoplebase.imports.vcard import card_values
+
+    values = card_values(card)
+    assert (values["Last name"], values["First name"]) == ("Smith, Jr.", "Ann")
+    (other,) = list(parse_cards(io.StringIO("BEGIN:VCARD\r\nN:Doe;Ann,Marie;;;\r\nEND:VCARD\r\n")))
+    assert card_values(other)["First name"] == "Ann Marie"

@@ -291,6 +291,21 @@ def split_escaped(text: str, separator: str) -> list[str]:
     return parts
 
 
+def _split_raw(text: str, separator: str) -> list[str]:
+    """Split on `separator` where it is not escaped, keeping every escape for a later split."""
+    parts, current, chars = [], [], iter(text)
+    for char in chars:
+        if char == "\\":
+            current += [char, next(chars, "")]
+        elif char == separator:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
 def card_values(card: Card) -> dict[str, str]:
     """The card as {column header: text}, using the headers of `vcard_headers`."""
     values: dict[str, str] = {}
@@ -342,13 +357,16 @@ def _read_property(
     if name == "FN":
         values.setdefault("Full name", unescape(text))
     elif name == "N":
-        parts = [*split_escaped(text, ";"), "", "", "", "", ""]
+        parts = [*_split_raw(text, ";"), "", "", "", "", ""]
         for header, part in zip(
             ("Last name", "First name", "Middle name", "Name prefix", "Name suffix"),
             parts,
             strict=False,
         ):
-            values.setdefault(header, part.replace(",", " ").strip())
+            # An unescaped comma separates values of one part ("Ann,Marie"); an escaped one
+            # belongs to the name ("Smith\, Jr.", as our export writes it).
+            words = (word.strip() for word in split_escaped(part, ","))
+            values.setdefault(header, " ".join(word for word in words if word))
     elif name == "ORG":
         parts = split_escaped(text, ";")
         values.setdefault("Company", parts[0])

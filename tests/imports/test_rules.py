@@ -155,3 +155,23 @@ def test_an_import_that_has_not_run_cannot_be_undone(manager: Any, upload: Any, 
     assert Contact.objects.count() == 1
     undo_import(manager, job)
     assert not Contact.objects.exists()
+
+
+def test_a_saved_mappings_owner_who_left_is_refused_when_the_import_starts(
+    manager: Any, admin: Any, bob: Any, upload: Any
+) -> None:
+    job = upload(admin, ROWS)
+    services.set_options(admin, job, defaults={"owner": bob.email})
+    services.save_mapping(admin, job, "Bob's leads", shared=True)
+    bob.is_active = False
+    bob.save(update_fields=["is_active"])
+    job = services.apply_saved_mapping(manager, upload(manager, ROWS), "Bob's leads")
+    assert job.defaults["owner"] == bob.pk
+
+    with pytest.raises(ValidationFailed) as refused:
+        services.run_import_now(manager, job)
+
+    assert "no longer an active user" in refused.value.errors["defaults.owner"][0]
+    assert not Contact.objects.exists()
+    job = services.set_options(manager, job, defaults={"owner": manager.email})
+    assert services.run_import_now(manager, job).created == 1

@@ -437,11 +437,17 @@ def _check_ready(job: ImportJob) -> None:
         raise Conflict("The uploaded file is no longer available; upload it again.")
 
 
-def _check_consent_confirmed(job: ImportJob) -> None:
-    """Opted In must have been confirmed for this job: a saved mapping's defaults (perhaps
-    someone else's, confirmed for another file) can bring it without `set_options`."""
+def _check_defaults(job: ImportJob) -> None:
+    """Defaults still hold when the job starts: a saved mapping's defaults (perhaps someone
+    else's, checked for another file, long ago) reach the job without `set_options`. Opted In
+    must have been confirmed for this job, and the default owner must still be active."""
+    errors = ErrorCollector()
     if job.defaults.get("consent_status") == ConsentStatus.OPTED_IN and not job.opted_in_confirmed:
-        raise ValidationFailed.single("defaults.consent_status", OPTED_IN_WARNING)
+        errors.add("defaults.consent_status", OPTED_IN_WARNING)
+    owner = job.defaults.get("owner")
+    if owner and not User.objects.filter(pk=owner, is_active=True).exists():
+        errors.add("defaults.owner", "The default owner is no longer an active user.")
+    errors.raise_if_any()
 
 
 def _rows(job: ImportJob) -> Any:
@@ -503,7 +509,7 @@ def start_import(actor: User, job: ImportJob) -> ImportJob:
     """Queue the job for the background worker."""
     job = _editable(actor, job)
     _check_ready(job)
-    _check_consent_confirmed(job)
+    _check_defaults(job)
     job.status = ImportStatus.QUEUED
     job.save(update_fields=["status"])
     from peoplebase.imports.tasks import run_import_job
@@ -516,7 +522,7 @@ def run_import_now(actor: User, job: ImportJob, progress: Progress | None = None
     """Run in this process (the CLI): the same code the worker runs."""
     job = _editable(actor, job)
     _check_ready(job)
-    _check_consent_confirmed(job)
+    _check_defaults(job)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.QUEUED)
     run_import(job.pk, progress=progress)
     job.refresh_from_db()

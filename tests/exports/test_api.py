@@ -90,3 +90,15 @@ def test_exports_are_in_the_openapi_document(api_as: Any, admin: Any) -> None:
         "/api/v1/exports",
         "/api/v1/exports/{export_id}/download",
     } <= set(paths)
+
+
+def test_background_export_of_an_empty_selection_is_refused_not_everything(
+    api_as: Any, admin: Any, make_contact: Any
+) -> None:
+    make_contact(admin, full_name="Ann Lee")
+
+    response = api_as(admin).post("/exports", {"format": "csv", "ids": []})
+
+    assert response.status_code == 422
+    assert "ids" in problem_of(response)["errors"]
+    assert api_as(admin).get("/exports").json() == []

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from peoplebase.api.common import BODY_PROBLEMS, InputSchema, RecordId, ShortText, problems
-from peoplebase.core.errors import Conflict
+from peoplebase.core.errors import Conflict, ValidationFailed
 from peoplebase.exports import services
 from peoplebase.exports.models import ContactExport
 
@@ -116,7 +116,11 @@ def start_export(request: HttpRequest, payload: ExportIn) -> Status:
     Files are deleted after the configured number of days."""
     query: dict[str, Any] = {**payload.filters, "format": payload.format, "bom": payload.bom}
     query.update(view=payload.view, q=payload.q, columns=",".join(payload.columns))
-    if payload.ids:
+    if payload.ids is not None:
+        if not payload.ids:  # left out means every match; an empty selection is not that
+            raise ValidationFailed.single(
+                "ids", "Give at least one contact id, or leave ids out to export every match."
+            )
         query["ids"] = ",".join(str(i) for i in payload.ids)
     export = services.start_export(request.auth, services.parse_export_request(request.auth, query))
     return Status(202, export)

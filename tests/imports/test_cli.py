@@ -113,3 +113,22 @@ def test_cli_map_ignore_by_number_or_other_spelling_drops_the_suggested_field(
     assert "Last Name" not in report["mapping"]
     contact = Contact.objects.get()
     assert (contact.last_name, contact.job_title) == ("", "")
+
+
+def test_cli_json_report_of_an_import_that_failed_exits_with_status_1(
+    admin: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from peoplebase.imports import cleaners
+
+    def broken(row: Any, ctx: Any) -> None:
+        raise ValueError("cleaner broke")
+
+    monkeypatch.setattr(cleaners, "prepare", broken)
+    out = io.StringIO()
+
+    with pytest.raises(SystemExit) as exit_:
+        call_command("import", str(_file(tmp_path, ROWS)), "--json", stdout=out)
+
+    assert exit_.value.code == 1
+    report = json.loads(out.getvalue())
+    assert report["status"] == "failed" and "cleaner broke" in report["error"]

@@ -131,6 +131,8 @@ class Command(PeoplebaseCommand):
         report = reports.import_report(job)
         if options["json"]:
             self.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))
+            if job.status != "done":  # scripts read the exit status, as without --json
+                raise SystemExit(1)
             return
         self.stdout.write("")
         self.stdout.write(

@@ -41,3 +41,18 @@ def test_name_alone_drops_the_record(tmp_path: Path) -> None:
     path.write_text("first,last\nJane,Erased\nJohn,Kept\n", encoding="utf-8")
     assert scrub_file(path, VALUES, NAMES) == "rewritten"
     assert path.read_text().splitlines() == ["first,last", "John,Kept"]
+
+
+def test_a_vcard_whose_address_is_folded_across_lines_is_dropped(tmp_path: Path) -> None:
+    from peoplebase.imports.vcard import VCardContact, write_card
+
+    # Our export folds lines at 75 octets, so a long address is cut in two in the file.
+    long_email = "jane.erased-procurement-office@subsidiary.example.org"
+    erased = write_card(VCardContact(full_name="J. E.", emails=[(long_email, "work")]))
+    assert long_email not in erased
+    kept = write_card(VCardContact(full_name="Bo Kept", emails=[("bo@example.org", "work")]))
+    path = tmp_path / "contacts-export-3.vcf"
+    path.write_text(erased + kept, encoding="utf-8", newline="")
+
+    assert scrub_file(path, [long_email], NAMES) == "rewritten"
+    assert path.read_bytes().decode("utf-8") == kept

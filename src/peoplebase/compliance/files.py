@@ -62,10 +62,12 @@ def scrub_file(path: Path, values: list[str], names: list[str]) -> str:
         new, dropped = _drop_records(text, pattern, name_pattern)
         if not dropped:
             return ""
+    elif suffix in VCARD:
+        if not _mentions(_unfold(text), pattern, name_pattern):
+            return ""
+        new = _drop_vcards(text, pattern, name_pattern)
     elif not _mentions(text, pattern, name_pattern):
         return ""
-    elif suffix in VCARD:
-        new = _drop_vcards(text, pattern, name_pattern)
     else:
         new = pattern.sub(REDACTED, text) if pattern else text
         new = name_pattern.sub(REDACTED, new) if name_pattern else new
@@ -159,7 +161,13 @@ def _drop_records(
 
 def _drop_vcards(text: str, pattern: re.Pattern[str] | None, names: re.Pattern[str] | None) -> str:
     cards = re.split(r"(?im)(?=^BEGIN:VCARD)", text)
-    return "".join(card for card in cards if not _mentions(card, pattern, names))
+    return "".join(card for card in cards if not _mentions(_unfold(card), pattern, names))
+
+
+def _unfold(text: str) -> str:
+    """vCard text with folded lines (and quoted-printable soft breaks) joined again: writers,
+    ours included, cut lines at 75 octets, so a long address or name spans two lines."""
+    return re.sub(r"=?\r?\n[ \t]|=\r?\n", "", text)
 
 
 def _replace(path: Path, data: bytes) -> None:

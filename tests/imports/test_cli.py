@@ -132,3 +132,21 @@ def test_cli_json_report_of_an_import_that_failed_exits_with_status_1(
     assert exit_.value.code == 1
     report = json.loads(out.getvalue())
     assert report["status"] == "failed" and "cleaner broke" in report["error"]
+
+
+def test_cli_map_keeps_columns_whose_headers_differ_only_by_accents(
+    admin: Any, tmp_path: Path
+) -> None:
+    rows = [["Prénom", "Prenom", "Email"], ["Ann", "Lee", "ann@example.com"]]
+
+    out = _run(
+        str(_file(tmp_path, rows)), "--json", "--map", "Prénom=first_name", "--map", "Prenom=city"
+    )
+
+    assert json.loads(out)["mapping"] == {
+        "Prénom": "first_name",
+        "Prenom": "city",
+        "Email": "emails",
+    }
+    contact = Contact.objects.get()
+    assert (contact.first_name, contact.city) == ("Ann", "Lee")

@@ -241,6 +241,8 @@ def clean_mapping(headers: list[str], mapping: dict[Any, Any]) -> dict[str, str]
 
 def _column_index(column: Any, headers: list[str], by_header: dict[str, int]) -> int | None:
     text = str(column).strip()
+    if text in headers:  # exact first: "Prénom" and "Prenom" fold to the same text
+        return headers.index(text)
     if fold(text) in by_header:
         return by_header[fold(text)]
     if text.isdigit() and int(text) < len(headers):

@@ -155,3 +155,19 @@ def test_a_person_with_a_long_history_is_erased_by_the_job(
     assert not AuditEntry.objects.filter(changes__icontains="Title 1").exists()
     assert traces_in_database(["long.history@example.org"]) == []
     assert ErasureLog.objects.get().counts["activities.Activity"] == 150
+
+
+def test_erasing_at_once_is_refused_while_the_contacts_job_is_queued(
+    seeded_person: dict[str, Any], admin: Any, queued_only: None
+) -> None:
+    # `peoplebase gdpr erase` erases at once; a job already queued for the same person would
+    # then run too, writing a second log and suppressing twice.
+    jane = seeded_person["contact"]
+    job = jobs.request_erasure(admin, jane, reason="request", suppress=False)
+
+    with pytest.raises(Conflict, match="already under way"):
+        erasure.erase_contact(admin, jane, reason="again", suppress=False)
+
+    assert Contact.objects.filter(pk=jane.pk).exists()
+    assert not ErasureLog.objects.exists()
+    assert jobs.run_erasure_job(job.pk) == ErasureJobStatus.DONE

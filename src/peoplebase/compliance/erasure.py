@@ -39,7 +39,13 @@ from django.db.models.deletion import ProtectedError
 
 from peoplebase.audit.models import AuditEntry
 from peoplebase.compliance import files
-from peoplebase.compliance.models import ErasureLog, SuppressionEntry, SuppressionSource
+from peoplebase.compliance.models import (
+    ErasureJob,
+    ErasureJobStatus,
+    ErasureLog,
+    SuppressionEntry,
+    SuppressionSource,
+)
 from peoplebase.compliance.suppression import email_hash
 from peoplebase.contacts.models import Contact, ContactEmail, ContactPhone
 from peoplebase.contacts.relations import ContactRelation, contact_relations
@@ -135,6 +141,7 @@ def erase_contact(
     counts: Counter[str] = Counter()
     with transaction.atomic():
         contact = _lock(contact.pk)
+        _ensure_no_job_under_way(contact.pk)
         ids = collect_identifiers(contact)
         _ensure_erasable(contact, ids)
         with secure_delete():
@@ -152,6 +159,16 @@ def prepare_erasure(actor: User | None, contact: Contact, reason: str) -> Identi
     ids = collect_identifiers(contact)
     _ensure_erasable(contact, ids)
     return ids
+
+
+def _ensure_no_job_under_way(contact_id: int) -> None:
+    """Erasing at once (the CLI) while a queued or running job erases the same person would
+    have both run: a second log, suppressions counted twice. The job refuses the other way."""
+    running = ErasureJob.objects.filter(
+        contact_id=contact_id, status__in=(ErasureJobStatus.QUEUED, ErasureJobStatus.RUNNING)
+    ).first()
+    if running is not None:
+        raise Conflict(f"This contact's erasure is already under way (job #{running.pk}).")
 
 
 def _lock(contact_id: int) -> Contact:

@@ -171,3 +171,28 @@ def test_erasing_at_once_is_refused_while_the_contacts_job_is_queued(
     assert Contact.objects.filter(pk=jane.pk).exists()
     assert not ErasureLog.objects.exists()
     assert jobs.run_erasure_job(job.pk) == ErasureJobStatus.DONE
+
+
+def test_a_failed_job_superseded_by_a_new_erasure_forgets_the_person(
+    seeded_person: dict[str, Any], admin: Any, queued_only: None, monkeypatch: Any
+) -> None:
+    jane = seeded_person["contact"]
+    first = jobs.request_erasure(admin, jane, reason=f"Ticket from {EMAIL}", suppress=False)
+
+    def broken(*args: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(erasure, "_scrub_relation", broken)  # fails before the delete step
+    assert jobs.run_erasure_job(first.pk) == ErasureJobStatus.FAILED
+    monkeypatch.undo()
+    assert Contact.objects.filter(pk=jane.pk).exists()
+    # The contact page offers a new erasure (the failed one is finished); it does the work.
+    second = jobs.request_erasure(admin, jane, reason="request", suppress=False)
+    assert jobs.run_erasure_job(second.pk) == ErasureJobStatus.DONE
+
+    first.refresh_from_db()
+    # The stopped job no longer holds the person's addresses and reason, nor offers to retry.
+    assert (first.identifiers, first.reason) == ({}, "")
+    assert first.status == ErasureJobStatus.DONE
+    assert jobs.unfinished_erasure_jobs(admin) == []
+    assert ErasureLog.objects.count() == 1

@@ -224,6 +224,15 @@ def finish_erasure(
     log.counts = {k: v for k, v in sorted(counts.items()) if v}
     log.seconds = round(seconds, 3)
     log.save(update_fields=["counts", "seconds"])
+    # An earlier job for this person that stopped with an error is finished by this erasure:
+    # it must not keep their addresses, numbers and raw reason, nor offer to run again.
+    ErasureJob.objects.filter(contact_id=log.contact_id, status=ErasureJobStatus.FAILED).update(
+        status=ErasureJobStatus.DONE,
+        stage=f"Done by a later erasure (log #{log.pk})",
+        identifiers={},
+        reason="",
+        counts={},
+    )
     return log
 
 

@@ -175,3 +175,26 @@ def test_a_saved_mappings_owner_who_left_is_refused_when_the_import_starts(
     assert not Contact.objects.exists()
     job = services.set_options(manager, job, defaults={"owner": manager.email})
     assert services.run_import_now(manager, job).created == 1
+
+
+def test_a_custom_field_archived_after_mapping_is_refused_when_the_import_starts(
+    manager: Any, admin: Any, upload: Any
+) -> None:
+    from peoplebase.customfields.services import archive_definition, create_definition
+
+    budget = create_definition(admin, {"key": "budget", "label": "Budget", "field_type": "number"})
+    rows = [["Name", "Email", "Budget"], ["Ann Lee", "ann@example.com", "12"]]
+    job = services.set_mapping(
+        manager,
+        upload(manager, rows),
+        {"Name": "full_name", "Email": "emails", "Budget": "custom.budget"},
+    )
+    archive_definition(admin, budget)
+
+    with pytest.raises(ValidationFailed) as refused:
+        services.start_import(manager, job)
+
+    assert "no longer a field" in refused.value.errors["mapping.Budget"][0]
+    assert ImportJob.objects.get(pk=job.pk).status == ImportStatus.DRAFT
+    job = services.set_mapping(manager, job, {"Name": "full_name", "Email": "emails"})
+    assert services.run_import_now(manager, job).created == 1

@@ -440,10 +440,17 @@ def _check_ready(job: ImportJob) -> None:
 
 
 def _check_defaults(job: ImportJob) -> None:
-    """Defaults still hold when the job starts: a saved mapping's defaults (perhaps someone
+    """The setup still holds when the job starts: a saved mapping's defaults (perhaps someone
     else's, checked for another file, long ago) reach the job without `set_options`. Opted In
-    must have been confirmed for this job, and the default owner must still be active."""
+    must have been confirmed for this job, the default owner must still be active, and every
+    mapped field must still exist."""
     errors = ErrorCollector()
+    # A custom field archived since the mapping was set would make every row invalid.
+    targets = mapping_targets()
+    for index, target in sorted(job_mapping(job).items()):
+        if target not in targets:
+            header = job.headers[index] if index < len(job.headers) else str(index)
+            errors.add(f"mapping.{header}", f"“{target}” is no longer a field you can import into.")
     if job.defaults.get("consent_status") == ConsentStatus.OPTED_IN and not job.opted_in_confirmed:
         errors.add("defaults.consent_status", OPTED_IN_WARNING)
     owner = job.defaults.get("owner")

@@ -35,11 +35,18 @@ class ExportParams(Schema):
 
     format: ShortText = Field("csv", description="`csv` (default) or `vcf` (vCard 4.0).")
     view: ShortText = Field("", description="A saved view's id or name; explicit filters win.")
-    columns: ShortText = Field(
-        "", description="CSV columns, comma-separated (default: the usual set and custom fields)."
+    # Longer than ShortText: every column with custom fields, and up to MAX_IDS ids.
+    columns: str = Field(
+        "",
+        max_length=4_000,
+        description="CSV columns, comma-separated (default: the usual set and custom fields).",
     )
     bom: bool = Field(False, description="Start the CSV with a byte-order mark, for Excel.")
-    ids: ShortText = Field("", description="Only these contact ids, comma-separated.")
+    ids: str = Field(
+        "",
+        max_length=services.MAX_IDS * 21,  # 20 digits and a comma each
+        description=f"Only these contact ids, comma-separated (at most {services.MAX_IDS:,}).",
+    )
     q: ShortText = Field("", description="Search text, as on the contact list.")
 
 

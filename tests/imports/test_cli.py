@@ -150,3 +150,19 @@ def test_cli_map_keeps_columns_whose_headers_differ_only_by_accents(
     }
     contact = Contact.objects.get()
     assert (contact.first_name, contact.city) == ("Ann", "Lee")
+
+
+def test_cli_map_to_a_suggested_field_takes_it_from_the_suggested_column(
+    admin: Any, tmp_path: Path
+) -> None:
+    # "Title" is suggested as the job title; --map gives the job title another column.
+    rows = [["Title", "Name", "Email", "Role Title"], ["Mr.", "Ann Lee", "ann@example.com", "CTO"]]
+
+    out = _run(str(_file(tmp_path, rows)), "--json", "--map", "Role Title=job_title")
+
+    assert json.loads(out)["mapping"] == {
+        "Name": "full_name",
+        "Email": "emails",
+        "Role Title": "job_title",
+    }
+    assert Contact.objects.get().job_title == "CTO"

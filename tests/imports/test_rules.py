@@ -198,3 +198,22 @@ def test_a_custom_field_archived_after_mapping_is_refused_when_the_import_starts
     assert ImportJob.objects.get(pk=job.pk).status == ImportStatus.DRAFT
     job = services.set_mapping(manager, job, {"Name": "full_name", "Email": "emails"})
     assert services.run_import_now(manager, job).created == 1
+
+
+def test_two_columns_mapped_to_one_single_value_field_are_refused(
+    manager: Any, upload: Any
+) -> None:
+    rows = [["Title", "Name", "Email", "Role"], ["Mr.", "Ann Lee", "ann@example.com", "CTO"]]
+    job = upload(manager, rows)
+
+    with pytest.raises(ValidationFailed) as refused:
+        services.set_mapping(
+            manager, job, {"Title": "job_title", "Name": "full_name", "Role": "job_title"}
+        )
+
+    assert "“Title”, “Role”" in refused.value.errors["mapping.Role"][0]
+    # Several columns of emails, phones, tags or notes stay allowed.
+    job = services.set_mapping(
+        manager, job, {"Name": "full_name", "Email": "emails", "Title": "tags", "Role": "tags"}
+    )
+    assert set(job.mapping.values()) == {"full_name", "emails", "tags"}

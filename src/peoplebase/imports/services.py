@@ -53,7 +53,7 @@ from peoplebase.imports.bulkload import (
 )
 from peoplebase.imports.bulkwrite import relax_commit_durability, tune_for_bulk_writes
 from peoplebase.imports.cleaners import PARALLEL_MIN_ROWS, paced_collection, prepared_batches
-from peoplebase.imports.mapping import import_targets, suggest_mapping
+from peoplebase.imports.mapping import MULTI_TARGETS, import_targets, suggest_mapping
 from peoplebase.imports.matching import KnownContacts, SeenInFile, decide, row_keys
 from peoplebase.imports.models import (
     DuplicatePolicy,
@@ -235,6 +235,19 @@ def clean_mapping(headers: list[str], mapping: dict[Any, Any]) -> dict[str, str]
             errors.add(f"mapping.{column}", f"“{target}” is not a field you can import into.")
             continue
         cleaned[str(index)] = target
+    # A single-value field keeps the first filled cell of its columns: a second column for it
+    # would be dropped without a word, so say so (emails, phones, tags and notes take several).
+    columns: dict[str, list[int]] = {}
+    for index, target in cleaned.items():
+        if target not in MULTI_TARGETS:
+            columns.setdefault(target, []).append(int(index))
+    for target, indexes in columns.items():
+        if len(indexes) > 1:
+            named = ", ".join(f"“{headers[i]}”" for i in sorted(indexes))
+            errors.add(
+                f"mapping.{headers[max(indexes)]}",
+                f"“{target}” is mapped from more than one column ({named}); it takes one.",
+            )
     errors.raise_if_any()
     return cleaned
 

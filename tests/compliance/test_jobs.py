@@ -192,7 +192,7 @@ def test_a_failed_job_superseded_by_a_new_erasure_forgets_the_person(
 
     first.refresh_from_db()
     # The stopped job no longer holds the person's addresses and reason, nor offers to retry.
-    assert (first.identifiers, first.reason) == ({}, "")
+    assert (first.identifiers, first.reason, first.error) == ({}, "", "")
     assert first.status == ErasureJobStatus.DONE
     assert jobs.unfinished_erasure_jobs(admin) == []
     assert ErasureLog.objects.count() == 1

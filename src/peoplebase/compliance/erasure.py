@@ -232,6 +232,7 @@ def finish_erasure(
         identifiers={},
         reason="",
         counts={},
+        error="",  # a database error's text can quote the person's address
     )
     return log
 

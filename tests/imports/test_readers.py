@@ -241,3 +241,25 @@ def test_records_of_whitespace_only_are_skipped_and_one_filled_cell_keeps_a_reco
         ["", "", " 1"],
         ["Bo", "", ""],
     ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_a_short_last_record_with_a_closed_multi_line_cell_is_read(
+    tmp_path: Path, encoding: str
+) -> None:
+    # Its quote is closed: only a quote left open to the end of the file is refused.
+    path = tmp_path / "short_last.csv"
+    path.write_text(
+        'Name,Notes,Email,Phone\nBo,x,bo@example.com,1\nAnn,"line one\nline two"\n',
+        encoding=encoding,
+    )
+
+    rows = list(open_table(path).rows)
+
+    assert rows[-1] == ["Ann", "line one\nline two", "", ""]
+    path.write_text(
+        'Name,Notes,Email,Phone\nBo,x,bo@example.com,1\nAnn,"line one\nline two\n',
+        encoding=encoding,
+    )
+    with pytest.raises(UnreadableFile, match="never closed"):
+        list(open_table(path).rows)

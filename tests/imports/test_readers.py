@@ -263,3 +263,23 @@ def test_a_short_last_record_with_a_closed_multi_line_cell_is_read(
     )
     with pytest.raises(UnreadableFile, match="never closed"):
         list(open_table(path).rows)
+
+
+def test_data_rows_wider_than_the_header_keep_the_header_and_get_a_column(
+    tmp_path: Path,
+) -> None:
+    # Every data row carries a cell more than the header: the header used to be taken for a
+    # preamble and the first person for the header.
+    path = tmp_path / "wide.csv"
+    path.write_text(
+        "Name,Email,Phone\n"
+        "Ann Lee,ann@example.com,+12125550100,x\n"
+        "Bo Ray,bo@example.com,+12125550101,y\n"
+    )
+
+    table = open_table(path)
+    rows = list(table.rows)
+
+    assert table.headers == ["Name", "Email", "Phone", "Column 4"]
+    assert rows[0] == ["Ann Lee", "ann@example.com", "+12125550100", "x"]
+    assert len(rows) == 2

@@ -225,9 +225,23 @@ def find_header(records: list[list[str]]) -> tuple[int, int]:
     for index, record in enumerate(records[:HEADER_SEARCH]):
         cells = [cell for cell in record if cell.strip()]
         if cells and _width(record) >= common and (len(cells) > 1 or common == 1):
-            return index, common
+            return _narrower_header(records, index), common
     first = next(i for i, r in enumerate(records) if any(cell.strip() for cell in r))
     return first, common
+
+
+def _narrower_header(records: list[list[str]], index: int) -> int:
+    """`index`, or the record just before it when that one is the header of data rows that
+    all carry a cell more: three or more names, none empty (a preamble is a line or two of
+    one cell, or a label and its value)."""
+    before = [i for i in range(index) if any(cell.strip() for cell in records[i])]
+    if not before:
+        return index
+    record = records[before[-1]]
+    width = _width(record)
+    if width >= 3 and all(cell.strip() for cell in record[:width]):
+        return before[-1]
+    return index
 
 
 def _width(record: list[str]) -> int:

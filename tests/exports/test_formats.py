@@ -84,3 +84,14 @@ def test_year_less_birthday_is_exported_without_a_year(admin: Any, make_contact:
     assert read_csv("".join(csv_chunks([contact], columns)))[0]["birthday"] == "'--03-07"
     card = "".join(vcard_chunks([contact]))
     assert "BDAY:--0307\r\n" in card and "VERSION:4.0" in card
+
+
+def test_vcard_keeps_the_second_address_line(admin: Any, make_contact: Any) -> None:
+    contact = loaded(
+        make_contact(admin, full_name="Ann Lee", street="1 Main St", street2="Apt 4", city="Paris")
+    )
+
+    card = "".join(vcard_chunks([contact]))
+
+    # ADR: post office box; extended address (apartment, suite); street; city; …
+    assert "ADR:;Apt 4;1 Main St;Paris;;;\r\n" in card

@@ -252,6 +252,7 @@ def vcard_of(contact: Contact) -> VCardContact:
         emails=contact_emails(contact),
         phones=contact_phones(contact),
         street=contact.street,
+        street2=contact.street2,
         city=contact.city,
         region=contact.region,
         postal_code=contact.postal_code,

@@ -469,6 +469,7 @@ class VCardContact:
     emails: list[tuple[str, str]] = field(default_factory=list)  # (address, kind)
     phones: list[tuple[str, str]] = field(default_factory=list)  # (number, kind)
     street: str = ""
+    street2: str = ""  # the extended address (apartment, suite)
     city: str = ""
     region: str = ""
     postal_code: str = ""
@@ -529,8 +530,9 @@ def write_card(contact: VCardContact) -> str:
         params = _write_params(WRITE_PHONE_TYPES.get(kind), index == 0) + ";VALUE=uri"
         lines.append(f"TEL{params}:tel:{number.replace(' ', '-')}")
     address = (contact.street, contact.city, contact.region, contact.postal_code, contact.country)
-    if any(address):
-        lines.append("ADR:;;" + ";".join(escape(part) for part in address))
+    if any(address) or contact.street2:
+        parts = ";".join(escape(part) for part in address)
+        lines.append(f"ADR:;{escape(contact.street2)};{parts}")
     if contact.linkedin_url:
         lines.append(f"URL;TYPE=linkedin:{contact.linkedin_url}")
     if contact.twitter_handle:

@@ -56,3 +56,17 @@ def test_a_vcard_whose_address_is_folded_across_lines_is_dropped(tmp_path: Path)
 
     assert scrub_file(path, [long_email], NAMES) == "rewritten"
     assert path.read_bytes().decode("utf-8") == kept
+
+
+def test_a_name_across_cells_with_an_empty_middle_name_drops_the_record(tmp_path: Path) -> None:
+    # Outlook's CSV has First Name, Middle Name, Last Name; most middle names are empty.
+    path = tmp_path / "outlook.csv"
+    path.write_text(
+        "First Name,Middle Name,Last Name,Company\nJane,,Erased,Acme\nJohn,,Kept,Acme\n",
+        encoding="utf-8",
+    )
+    assert scrub_file(path, VALUES, NAMES) == "rewritten"
+    assert path.read_text().splitlines() == [
+        "First Name,Middle Name,Last Name,Company",
+        "John,,Kept,Acme",
+    ]

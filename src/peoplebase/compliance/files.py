@@ -147,7 +147,10 @@ def _drop_records(
     try:
         writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
         for record in csv.reader(io.StringIO(body, newline=""), delimiter=delimiter):
-            if _mentions(" ".join(record), pattern, names):
+            joined = " ".join(record)
+            # Empty cells between the parts of a name (Outlook's Middle Name) must not keep it
+            # apart: names are also looked for with the cells joined by single spaces.
+            if _mentions(joined, pattern, names) or _mentions(" ".join(joined.split()), names):
                 dropped += 1
             else:
                 writer.writerow(record)

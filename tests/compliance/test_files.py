@@ -70,3 +70,24 @@ def test_a_name_across_cells_with_an_empty_middle_name_drops_the_record(tmp_path
         "First Name,Middle Name,Last Name,Company",
         "John,,Kept,Acme",
     ]
+
+
+def test_a_workbook_naming_the_person_across_cells_is_deleted(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["First Name", "Last Name", "Company"])
+    workbook.active.append(["Jane", "Erased", "Acme"])
+    named = tmp_path / "1a2b-leads.xlsx"
+    workbook.save(named)
+    other = Workbook()
+    other.active.append(["First Name", "Last Name"])
+    other.active.append(["Jane", "Kept"])
+    other.active.append(["Bo", "Erased"])
+    unrelated = tmp_path / "3c4d-others.xlsx"
+    other.save(unrelated)
+
+    assert scrub_file(named, VALUES, NAMES) == "deleted"
+    assert not named.exists()
+    assert scrub_file(unrelated, VALUES, NAMES) == ""
+    assert unrelated.exists()

@@ -47,7 +47,7 @@ def scrub_file(path: Path, values: list[str], names: list[str]) -> str:
     raw = path.read_bytes()
     decoded = _decode(raw)
     if decoded is None:
-        if _binary_mentions(raw, values + names):
+        if _binary_mentions(raw, values + names) or _workbook_names(path, raw, names):
             path.unlink()
             return "deleted"
         return ""
@@ -123,6 +123,21 @@ def _binary_mentions(raw: bytes, values: list[str]) -> bool:
             if any(form in blob for blob in lowered):
                 return True
     return False
+
+
+def _workbook_names(path: Path, raw: bytes, names: list[str]) -> bool:
+    """Whether a workbook's row names the person across cells ("Jane" | "Erased"): its strings
+    are stored cell by cell, so the bytes never hold the full name."""
+    pattern = _pattern(names)
+    if pattern is None or not raw.startswith(b"PK\x03\x04"):
+        return False
+    from peoplebase.imports.readers import UnreadableFile, open_table
+
+    try:
+        table = open_table(path, filename="workbook.xlsx")
+        return any(_mentions(" ".join(" ".join(row).split()), pattern) for row in table.rows)
+    except UnreadableFile:
+        return False  # not a workbook (another archive): its bytes were searched already
 
 
 def _dialect(text: str) -> tuple[str, str]:

@@ -283,3 +283,20 @@ def test_data_rows_wider_than_the_header_keep_the_header_and_get_a_column(
     assert table.headers == ["Name", "Email", "Phone", "Column 4"]
     assert rows[0] == ["Ann Lee", "ann@example.com", "+12125550100", "x"]
     assert len(rows) == 2
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read(tmp_path: Path, codec: str) -> None:
+    # Some tools write UTF-16 without a BOM; it used to be refused as "not a text file".
+    path = tmp_path / "people.csv"
+    path.write_bytes(
+        "Name,Email\nŁukasz Nowak,lukasz@example.pl\n李 王,wang@example.cn\n".encode(codec)
+    )
+
+    table = open_table(path)
+
+    assert table.encoding == codec and table.headers == ["Name", "Email"]
+    assert list(table.rows) == [
+        ["Łukasz Nowak", "lukasz@example.pl"],
+        ["李 王", "wang@example.cn"],
+    ]

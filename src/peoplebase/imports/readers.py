@@ -115,10 +115,29 @@ def detect_encoding(head: bytes) -> tuple[str, str]:
         return "utf-8-sig", _decode_sample(head, "utf-8-sig")
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", _decode_sample(head, "utf-16")
+    if utf16 := _utf16_without_bom(head):
+        return utf16, _decode_sample(head, utf16)
     try:
         return "utf-8", _decode_sample(head, "utf-8", strict=True)
     except UnicodeDecodeError:
         return "cp1252", _decode_sample(head, "cp1252")
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """The codec ("utf-16-le", "utf-16-be") of a sample in UTF-16 without a byte-order mark: text
+    in Latin scripts then has a NUL in every other byte, always on the same side (a binary
+    file has them anywhere)."""
+    sample = head[: 4096 - 4096 % 2]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    low, high = sample[0::2].count(0), sample[1::2].count(0)
+    # A few NULs on the other side are characters such as 一 (U+4E00).
+    if high >= pairs * 0.4 and low <= pairs * 0.05:
+        return "utf-16-le"
+    if low >= pairs * 0.4 and high <= pairs * 0.05:
+        return "utf-16-be"
+    return None
 
 
 def _decode_sample(head: bytes, encoding: str, *, strict: bool = False) -> str:

@@ -183,3 +183,17 @@ def test_opted_in_from_a_saved_mapping_still_needs_confirmation(
         content_type="application/json",
     )
     assert api.post(f"/imports/{job['id']}/run").status_code == 202
+
+
+def test_a_bad_default_tag_is_reported_on_defaults_tags(api_as: Any, manager: Any) -> None:
+    api = api_as(manager)
+    job = _upload(api, csv_bytes(ROWS)).json()
+
+    refused = api.client.put(
+        f"{API}/imports/{job['id']}/options",
+        '{"defaults": {"tags": ["%s"]}}' % ("x" * 60),
+        content_type="application/json",
+    )
+
+    assert refused.status_code == 422
+    assert list(problem_of(refused)["errors"]) == ["defaults.tags"]

@@ -309,7 +309,12 @@ def clean_defaults(raw: dict[str, Any], *, confirm_opted_in: bool = False) -> di
         elif name == "owner":
             cleaned["owner"] = _default_owner(value, errors)
         elif name == "tags":
-            cleaned["tags"] = clean_tag_names(value, errors)
+            # The contact rules report on "tags"; here it is the default's field.
+            tag_errors = ErrorCollector()
+            cleaned["tags"] = clean_tag_names(value, tag_errors)
+            for messages in tag_errors.errors.values():
+                for message in messages:
+                    errors.add("defaults.tags", message)
         elif name in CHOICE_FIELDS:
             if value not in CHOICE_FIELDS[name].values:
                 choices = ", ".join(CHOICE_FIELDS[name].values)

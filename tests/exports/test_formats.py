@@ -95,3 +95,16 @@ def test_vcard_keeps_the_second_address_line(admin: Any, make_contact: Any) -> N
 
     # ADR: post office box; extended address (apartment, suite); street; city; …
     assert "ADR:;Apt 4;1 Main St;Paris;;;\r\n" in card
+
+
+def test_a_tag_holding_a_comma_comes_back_whole_from_the_csv(admin: Any, make_contact: Any) -> None:
+    from peoplebase.imports.mapping import apply_mapping
+
+    contact = loaded(make_contact(admin, full_name="Ann Lee", tags=["VIP, Gold", "early"]))
+    plain = loaded(make_contact(admin, full_name="Bo Ray", tags=["b", "a"]))
+    columns = choose_columns(["tags"], available_columns())
+
+    cells = [row["tags"] for row in read_csv("".join(csv_chunks([contact, plain], columns)))]
+
+    assert cells[1] == "a, b"  # the usual comma-separated cell
+    assert apply_mapping([cells[0]], {0: "tags"})["tags"] == ["early", "VIP, Gold"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from peoplebase.contacts.models import Contact, ContactEmail, ContactPhone, ContactTag
-from peoplebase.imports.vcard import VCardContact, write_card
+from peoplebase.imports.vcard import VCardContact, packed_tags, write_card
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CUSTOM_PREFIX = "cf."
@@ -94,6 +94,14 @@ def contact_tags(contact: Contact) -> list[str]:
     return contact.export_tags
 
 
+def tags_cell(tags: list[str]) -> str:
+    """Tags comma-separated; packed with " ::: " when one holds a comma or semicolon, the one
+    separator the import then splits at, so that tag comes back whole."""
+    if any("," in tag or ";" in tag for tag in tags):
+        return packed_tags(tags)
+    return ", ".join(tags)
+
+
 BUILT_IN: tuple[ExportColumn, ...] = (
     ExportColumn("id", "Id", _attr("pk")),
     ExportColumn("full_name", "Full name", _attr("full_name")),
@@ -120,7 +128,7 @@ BUILT_IN: tuple[ExportColumn, ...] = (
     ExportColumn("status", "Status", _attr("status")),
     ExportColumn("lead_score", "Lead score", _attr("lead_score")),
     ExportColumn("source", "Source", _attr("source")),
-    ExportColumn("tags", "Tags", lambda c: ", ".join(contact_tags(c))),
+    ExportColumn("tags", "Tags", lambda c: tags_cell(contact_tags(c))),
     ExportColumn("birthday", "Birthday", _attr("birthday")),
     ExportColumn("street", "Street", _attr("street")),
     ExportColumn("street2", "Street (line 2)", _attr("street2")),

@@ -281,3 +281,12 @@ def test_tags_split_at_commas_unless_the_cell_is_packed_with_triple_colons(
     cell: str, tags: list[str]
 ) -> None:
     assert apply_mapping([cell], {0: "tags"})["tags"] == tags
+
+
+def test_custom_field_columns_of_our_own_export_map_back_to_their_field() -> None:
+    # The CSV export names custom fields `cf.<key>`; the docs promise the import knows its
+    # column keys again.
+    assert suggest_mapping(["full_name", "cf.shoe_size", "cf.renewal_date"], ["shoe_size"]) == {
+        0: "full_name",
+        1: "custom.shoe_size",
+    }

@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import Any
 
 EXTRAS = ("company_name", "owner_email", "note")
+CUSTOM_COLUMN_PREFIXES = ("cf.", "custom.")
 MULTI_TARGETS = frozenset(
     {
         "emails",
@@ -289,6 +290,11 @@ def suggest_target(header: str, custom: dict[str, str] | None = None) -> str | N
         return None
     if custom and key in custom:
         return f"custom.{custom[key]}"
+    if custom and header.strip().lower().startswith(CUSTOM_COLUMN_PREFIXES):
+        # Our CSV export names a custom field's column `cf.<key>`.
+        own = compact(header.strip().split(".", 1)[1])
+        if own in custom:
+            return f"custom.{custom[own]}"
     if key in EXACT:
         return EXACT[key]
     if EMAIL_KIND_RE.match(key):

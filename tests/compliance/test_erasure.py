@@ -253,3 +253,17 @@ def test_erasing_a_contact_deleted_meanwhile_is_not_found(
     with pytest.raises(NotFound):
         erase_contact(admin, person, reason="request", suppress=False)
     assert not ErasureLog.objects.exists()
+
+
+def test_a_reason_at_the_limit_that_names_a_short_name_is_logged(
+    admin: Any, make_contact: Any
+) -> None:
+    # "[erased]" is longer than "Bo Ek": the scrubbed reason must still fit the log's column.
+    bo = make_contact(admin, full_name="Bo Ek", emails=["bo@example.org"])
+    reason = "x" * 494 + " Bo Ek"
+    assert len(reason) == 500
+
+    log = erase_contact(admin, bo, reason=reason, suppress=False)
+
+    log.refresh_from_db()
+    assert "Bo Ek" not in log.reason and len(log.reason) <= 500

@@ -206,7 +206,8 @@ def write_log(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=getattr(actor, "email", "") or "",
         contact_id=contact_id,
-        reason=scrub_text(reason, ids.all_values),
+        # "[erased]" can be longer than what it replaces: keep within the column.
+        reason=scrub_text(reason, ids.all_values)[:REASON_MAX],
     )
     log.suppressed = _suppress(actor, log, ids.emails) if suppress else 0
     log.save(update_fields=["suppressed"])

@@ -267,3 +267,16 @@ def test_a_reason_at_the_limit_that_names_a_short_name_is_logged(
 
     log.refresh_from_db()
     assert "Bo Ek" not in log.reason and len(log.reason) <= 500
+
+
+def test_a_column_full_to_its_limit_that_quotes_a_short_address_is_redacted(
+    admin: Any, make_contact: Any, make_company: Any
+) -> None:
+    # "[erased]" is longer than "b@ek.io": the redacted text must still fit the column.
+    bo = make_contact(admin, full_name="Bo Ek", emails=["b@ek.io"])
+    company = make_company(admin, name=("Ask b@ek.io " + "x" * 200)[:200])
+
+    erase_contact(admin, bo, reason="request", suppress=False)
+
+    company.refresh_from_db()
+    assert company.name.startswith("Ask [erased] ") and len(company.name) <= 200

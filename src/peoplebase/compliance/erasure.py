@@ -453,6 +453,9 @@ def _maybe_update(updates: dict[str, Any], f: Any, value: Any, scrub: Any, value
     if value in (None, "", {}, []):
         return
     new = scrub(value, values)
+    limit = getattr(f, "max_length", None)
+    if limit and isinstance(new, str):
+        new = new[:limit]  # "[erased]" can be longer than a short address or name it replaced
     if new != value:
         updates[f.attname] = new
 

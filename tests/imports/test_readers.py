@@ -300,3 +300,20 @@ def test_utf16_without_a_byte_order_mark_is_read(tmp_path: Path, codec: str) -> 
         ["Łukasz Nowak", "lukasz@example.pl"],
         ["李 王", "wang@example.cn"],
     ]
+
+
+def test_a_preamble_row_of_several_cells_before_the_header_is_still_skipped(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "report.csv"
+    path.write_text(
+        "Report,Generated,2024-01-01\n"
+        "Name,Email,Phone,Company\n"
+        "Ann Lee,ann@example.com,+12125550100,Acme\n"
+        "Bo Ray,bo@example.com,+12125550101,Acme\n"
+    )
+
+    table = open_table(path)
+
+    assert table.headers == ["Name", "Email", "Phone", "Company"]
+    assert len(list(table.rows)) == 2

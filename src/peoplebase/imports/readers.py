@@ -251,14 +251,21 @@ def find_header(records: list[list[str]]) -> tuple[int, int]:
 
 def _narrower_header(records: list[list[str]], index: int) -> int:
     """`index`, or the record just before it when that one is the header of data rows that
-    all carry a cell more: three or more names, none empty (a preamble is a line or two of
-    one cell, or a label and its value)."""
+    all carry one cell more: three or more names, none empty and no address among them,
+    while the record at `index` holds an email address, so it is a person, not a header (a
+    preamble is a line or two of one cell, or a label and its value)."""
     before = [i for i in range(index) if any(cell.strip() for cell in records[i])]
     if not before:
         return index
-    record = records[before[-1]]
+    record, chosen = records[before[-1]], records[index]
     width = _width(record)
-    if width >= 3 and all(cell.strip() for cell in record[:width]):
+    if (
+        width >= 3
+        and width == _width(chosen) - 1
+        and all(cell.strip() for cell in record[:width])
+        and not any("@" in cell for cell in record)
+        and any("@" in cell for cell in chosen)
+    ):
         return before[-1]
     return index
 

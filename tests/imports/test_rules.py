@@ -217,3 +217,18 @@ def test_two_columns_mapped_to_one_single_value_field_are_refused(
         manager, job, {"Name": "full_name", "Email": "emails", "Title": "tags", "Role": "tags"}
     )
     assert set(job.mapping.values()) == {"full_name", "emails", "tags"}
+
+
+def test_a_nul_character_late_in_the_file_does_not_fail_the_import(
+    manager: Any, upload: Any, run: Any
+) -> None:
+    # PostgreSQL cannot store NUL in text or JSON: one stray byte past the sample (which the
+    # binary check reads) failed the whole import there.
+    rows = [["Name", "Email", "Notes"]] + [[f"P{i}", f"p{i}@example.com", "ok"] for i in range(400)]
+    rows += [["Nul Guy", "nul@example.com", "bad\x00note"], ["Bad\x00", "no\x00pe", "x"]]
+    job = run(manager, upload(manager, rows))
+
+    assert job.status == ImportStatus.DONE, job.error
+    assert (job.created, job.invalid) == (401, 1)
+    assert Contact.objects.filter(email="nul@example.com").exists()
+    assert any("NUL" in note for note in job.notes)

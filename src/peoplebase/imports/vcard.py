@@ -121,7 +121,8 @@ def _rows(path: Path, encoding: str, headers: list[str], notes: list[str]) -> It
             row = [""] * len(headers)
             for key, value in values.items():
                 if key in index:
-                    row[index[key]] = value
+                    # NUL is never meant, and PostgreSQL cannot store it.
+                    row[index[key]] = value.replace("\x00", "")
             if not any(row):
                 notes.append(f"Card {number} has no name, email or phone; it was skipped.")
                 continue

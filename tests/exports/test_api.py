@@ -117,3 +117,11 @@ def test_stream_a_selection_of_many_ids(api_as: Any, admin: Any, make_contact: A
     assert response.status_code == 200, response.content
     rows = list(csv.DictReader(io.StringIO(body_of(response))))
     assert [int(row["id"]) for row in rows] == [c.pk for c in contacts[:50]]
+
+
+def test_a_nul_character_in_the_search_or_a_filter_is_a_422(api_as: Any, admin: Any) -> None:
+    # On PostgreSQL it reached the query and failed with a 500.
+    for params in ({"q": "a\x00b"}, {"tags_any": "a\x00b"}):
+        response = api_as(admin).get("/exports/contacts", params)
+        assert response.status_code == 422, params
+        assert list(problem_of(response)["errors"]) == list(params)

@@ -88,6 +88,10 @@ def parse_export_request(actor: User, query: Mapping[str, Any]) -> ExportRequest
     ensure_can_view(actor)
     query = _as_querydict(query)
     errors = ErrorCollector()
+    for name, values in query.lists():
+        if any("\x00" in value for value in values):  # PostgreSQL cannot even compare it
+            errors.add(name, "Text may not contain NUL (\\u0000) characters.")
+    errors.raise_if_any()
     request = ExportRequest(bom=_truthy(query.get("bom", "")))
     request.format = (query.get("format") or "csv").strip().lower()
     if request.format not in FORMATS:

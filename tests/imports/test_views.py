@@ -128,3 +128,26 @@ def test_contact_page_shows_the_import_it_came_from(manager: Any, upload: Any, r
     page = _client(manager).get(f"/contacts/{contact.pk}/").content.decode()
 
     assert f"people.csv</a>, row 1 (import #{job.pk})" in page
+
+
+def test_nul_characters_in_the_wizards_fields_are_refused_not_a_500(
+    manager: Any, upload: Any
+) -> None:
+    # The wizard reads its fields straight from the form; PostgreSQL cannot store NUL.
+    job = upload(manager, ROWS)
+    client = _client(manager)
+
+    options = client.post(
+        f"/contacts/import/{job.pk}/options/", {"duplicate_policy": "skip", "source": "a\x00b"}
+    )
+    mapping = client.post(
+        f"/contacts/import/{job.pk}/map/", {"col2": "emails", "save_as": "Mine\x00"}
+    )
+
+    saved = client.post(f"/contacts/import/{job.pk}/map/", {"saved_mapping": "Mine\x00"})
+
+    assert saved.status_code == 404
+    assert options.status_code == 200 and "NUL" in options.content.decode()
+    assert mapping.status_code == 200 and "NUL" in mapping.content.decode()
+    job.refresh_from_db()
+    assert "source" not in job.defaults

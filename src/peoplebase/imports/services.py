@@ -83,6 +83,7 @@ MAX_UPLOAD_BYTES = getattr(settings, "PEOPLEBASE_IMPORT_MAX_BYTES", 200 * 1024 *
 PREVIEW_ROWS = 20
 DEFAULT_FIELDS = ("owner", "status", "source", "tags", "consent_status", "consent_type")
 DEFAULT_SOURCE = "import"
+NUL_MESSAGE = "Text may not contain NUL (\\u0000) characters."
 OPTED_IN_WARNING = (
     "Marking imported people Opted In claims each of them agreed to hear from you. Do this only "
     "when the file records that consent; confirm it explicitly to go ahead."
@@ -306,6 +307,8 @@ def clean_defaults(raw: dict[str, Any], *, confirm_opted_in: bool = False) -> di
             errors.add(f"defaults.{name}", f"Defaults can be set for: {', '.join(DEFAULT_FIELDS)}.")
         elif value in (None, "", []):
             continue
+        elif "\x00" in str(value):  # the wizard's form fields reach here unchecked
+            errors.add(f"defaults.{name}", NUL_MESSAGE)
         elif name == "owner":
             cleaned["owner"] = _default_owner(value, errors)
         elif name == "tags":
@@ -364,7 +367,7 @@ def get_saved_mapping(actor: User, ref: Any) -> SavedMapping:
     """A saved mapping by id or name: the actor's own first, then a shared one."""
     ensure_can_view(actor)
     found = mapping_queryset(actor).filter(pk=parse_id(ref) or -1).first()
-    if found is None:
+    if found is None and "\x00" not in str(ref):  # PostgreSQL cannot even compare NUL
         by_name = mapping_queryset(actor).filter(name=str(ref).strip())
         found = by_name.filter(owner=actor).first() or by_name.first()
     if found is None:
@@ -379,6 +382,8 @@ def save_mapping(actor: User, job: ImportJob, name: str, *, shared: bool = False
     name = " ".join(str(name or "").split())
     if not name or len(name) > 100:
         raise ValidationFailed.single("name", "Give the mapping a name of 1 to 100 characters.")
+    if "\x00" in name:
+        raise ValidationFailed.single("name", NUL_MESSAGE)
     by_header = {job.headers[int(i)]: target for i, target in job.mapping.items()}
     saved, _ = SavedMapping.objects.update_or_create(
         owner=actor,

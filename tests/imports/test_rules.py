@@ -232,3 +232,28 @@ def test_a_nul_character_late_in_the_file_does_not_fail_the_import(
     assert (job.created, job.invalid) == (401, 1)
     assert Contact.objects.filter(email="nul@example.com").exists()
     assert any("NUL" in note for note in job.notes)
+
+
+def test_a_long_note_is_kept_as_far_as_notes_go_and_a_cut_is_reported(
+    manager: Any, upload: Any, run: Any
+) -> None:
+    from peoplebase.activities.models import Activity
+    from peoplebase.activities.services import MAX_NOTE_LENGTH
+
+    # Notes elsewhere take 50,000 characters; the import cut them at 20,000 without a word.
+    long_note, too_long = "a" * 30_000, "b" * (MAX_NOTE_LENGTH + 10)
+    rows = [
+        ["Name", "Email", "Notes", "Owner"],
+        ["Ann Lee", "ann@example.com", long_note, ""],
+        ["Bo Ray", "bo@example.com", too_long, "nobody@example.com"],
+    ]
+    job = run(manager, upload(manager, rows))
+
+    assert job.created == 2
+    ann = Contact.objects.get(email="ann@example.com")
+    assert Activity.objects.get(contact=ann).body == long_note
+    bo_row = job.rows.get(row_number=2)
+    bo = Contact.objects.get(email="bo@example.com")
+    assert len(Activity.objects.get(contact=bo).body) == MAX_NOTE_LENGTH
+    assert "first 50,000 characters" in bo_row.reason and "nobody@example.com" in bo_row.reason
+    assert job.rows.get(row_number=1).reason == ""

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from peoplebase.activities.models import Activity, ActivityKind
+from peoplebase.activities.services import MAX_NOTE_LENGTH
 from peoplebase.audit.services import AuditAction, record_change
 from peoplebase.companies.models import Company
 from peoplebase.contacts.cleaning import (
@@ -222,6 +223,9 @@ def prepare(row: PreparedRow, ctx: RowContext) -> None:
     row.company_name = " ".join(str(extras.get("company_name") or "").split())[:200]
     row.company_key = fold(row.company_name)[:200] if row.company_name else ""
     row.note = str(extras.get("note") or "").strip()
+    if len(row.note) > MAX_NOTE_LENGTH:  # as long as any note may be; say what was cut
+        row.note = row.note[:MAX_NOTE_LENGTH]
+        row.warning = NOTE_CUT_WARNING
     row.owner_email = str(extras.get("owner_email") or "").strip().lower()
     errors = ErrorCollector()
     for name, value in ctx.defaults.items():
@@ -328,6 +332,9 @@ def describe_errors(errors: dict[str, list[str]]) -> str:
     return "; ".join(parts)[:500]
 
 
+NOTE_CUT_WARNING = (
+    f"Note: only its first {MAX_NOTE_LENGTH:,} characters were kept (the most a note may hold)."
+)
 OWNER_FALLBACK = "given to the default owner"
 UNKNOWN_OWNER_WARNING = "Owner: no active user with the email {email}; " + OWNER_FALLBACK + "."
 
@@ -346,7 +353,8 @@ def resolve_owners(rows: list[PreparedRow], ctx: RowContext) -> None:
         row.owner_id = ctx.owners_by_email[row.owner_email]
         if row.owner_id is None:
             row.owner_id = ctx.default_owner_id
-            row.warning = UNKNOWN_OWNER_WARNING.format(email=row.owner_email)
+            warning = UNKNOWN_OWNER_WARNING.format(email=row.owner_email)
+            row.warning = f"{row.warning} {warning}" if row.warning else warning
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -506,7 +514,7 @@ class BatchWriter:
                 kind=ActivityKind.NOTE,
                 contact_id=row.contact_id,
                 actor=self.ctx.actor,
-                body=row.note[:20_000],
+                body=row.note,  # cut to MAX_NOTE_LENGTH where it was read
                 # Undo removes the notes an import added to contacts it updated (`undo.py`).
                 metadata={"import_job": self.job.pk},
             )

@@ -210,3 +210,43 @@ def test_an_escaped_comma_in_a_name_stays_and_unescaped_commas_join_values() -> 
     assert (values["Last name"], values["First name"]) == ("Smith, Jr.", "Ann")
     (other,) = list(parse_cards(io.StringIO("BEGIN:VCARD\r\nN:Doe;Ann,Marie;;;\r\nEND:VCARD\r\n")))
     assert card_values(other)["First name"] == "Ann Marie"
+
+
+def test_a_card_without_end_is_closed_by_the_next_begin(tmp_path: Path) -> None:
+    # The first card lacks END:VCARD; the BEGIN:VCARD that follows is not the value of an
+    # AGENT property, so it starts a card of its own instead of vanishing as an embedded one.
+    path = tmp_path / "no_end.vcf"
+    path.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nEMAIL:ann@example.com\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bo Ek\r\nEMAIL:bo@example.com\r\nEND:VCARD\r\n",
+        newline="",
+    )
+    table = open_table(path)
+    rows = [{h: v for h, v in zip(table.headers, row, strict=True) if v} for row in table.rows]
+    assert rows == [
+        {"Full name": "Ann Lee", "Email 1": "ann@example.com"},
+        {"Full name": "Bo Ek", "Email 1": "bo@example.com"},
+    ]
+    assert table.notes[0] == "Read 2 vCards."
+    assert any(note.startswith("Card 1 has no END:VCARD") for note in table.notes)
+
+
+def test_a_vcard_21_agent_card_is_not_a_contact_of_its_own(tmp_path: Path) -> None:
+    # vCard 2.1 writes `AGENT:` and the embedded card on the lines after it; 3.0 escapes the
+    # card inside the AGENT value. Neither is a contact, and neither closes the outer card.
+    path = tmp_path / "agent.vcf"
+    path.write_text(
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Lee;Ann\r\nAGENT:\r\n"
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Friday;Fred\r\nEMAIL:fred@example.com\r\nEND:VCARD\r\n"
+        "EMAIL:ann@example.com\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bo Ek\r\n"
+        "AGENT:BEGIN:VCARD\\nFN:Sue\\nEMAIL:sue@example.com\\nEND:VCARD\r\nEND:VCARD\r\n",
+        newline="",
+    )
+    table = open_table(path)
+    rows = [{h: v for h, v in zip(table.headers, row, strict=True) if v} for row in table.rows]
+    assert rows == [
+        {"First name": "Ann", "Last name": "Lee", "Email 1": "ann@example.com"},
+        {"Full name": "Bo Ek"},
+    ]
+    assert table.notes == ["Read 2 vCards."]

@@ -73,6 +73,7 @@ class Card:
 
     version: str = ""
     properties: list[Property] = field(default_factory=list)
+    ended: bool = True  # False: no END:VCARD, the next BEGIN:VCARD or the file's end closed it
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -98,18 +99,26 @@ def vcard_headers(emails: int, phones: int) -> list[str]:
 
 
 def _count_multi(path: Path, encoding: str) -> tuple[int, int, int]:
-    most_emails = most_phones = cards = emails = phones = 0
+    """Cards, and the most emails and phones of one card, nesting as `parse_cards` does."""
+    most_emails = most_phones = cards = emails = phones = depth = 0
+    agent = False
     with text_stream(path, encoding) as stream:
         for line in stream:
             head = line.split(":", 1)[0].split(";", 1)[0].rsplit(".", 1)[-1].strip().upper()
             if head == "BEGIN" and line.strip().upper().endswith("VCARD"):
-                cards, emails, phones = cards + 1, 0, 0
-            elif head == "EMAIL":
+                if agent and depth:
+                    depth += 1  # a vCard 2.1 AGENT's card: part of the open card
+                else:
+                    cards, emails, phones, depth = cards + 1, 0, 0, 1
+            elif head == "END" and line.strip().upper().endswith("VCARD"):
+                depth = max(depth - 1, 0)
+            elif head == "EMAIL" and depth <= 1:
                 emails += 1
                 most_emails = max(most_emails, emails)
-            elif head == "TEL":
+            elif head == "TEL" and depth <= 1:
                 phones += 1
                 most_phones = max(most_phones, phones)
+            agent = head == "AGENT" and not line.partition(":")[2].strip()
     return most_emails, most_phones, cards
 
 
@@ -123,6 +132,11 @@ def _rows(path: Path, encoding: str, headers: list[str], notes: list[str]) -> It
                 if key in index:
                     # NUL is never meant, and PostgreSQL cannot store it.
                     row[index[key]] = value.replace("\x00", "")
+            if not card.ended:
+                notes.append(
+                    f"Card {number} has no END:VCARD; it was read up to the next card "
+                    "or the end of the file."
+                )
             if not any(row):
                 notes.append(f"Card {number} has no name, email or phone; it was skipped.")
                 continue
@@ -130,18 +144,30 @@ def _rows(path: Path, encoding: str, headers: list[str], notes: list[str]) -> It
 
 
 def parse_cards(lines: Iterable[str], encoding: str = "utf-8") -> Iterator[Card]:
-    """Parse every card in `lines`; properties outside a card are ignored."""
+    """Parse every card in `lines`; properties outside a card are ignored.
+
+    A card inside a card is only vCard 2.1's AGENT (`AGENT:` with the card on the lines that
+    follow; 3.0 escapes it inside the value): it belongs to the open card and is not read.
+    Any other BEGIN:VCARD means the open card lacks its END:VCARD, so it starts the next card
+    rather than hiding it as an embedded one.
+    """
     card: Card | None = None
     depth = 0
+    agent = False  # the previous property was an AGENT waiting for its card
     for line in _logical_lines(lines):
         prop = parse_line(line)
         if prop is None:
             continue
         value = prop.value.strip().upper()
+        after_agent, agent = agent, prop.name == "AGENT" and not value
         if prop.name == "BEGIN" and value == "VCARD":
-            depth += 1
-            if depth == 1:
-                card = Card()
+            if depth and after_agent:
+                depth += 1
+                continue
+            if card is not None and card.properties:
+                card.ended = False
+                yield card
+            depth, card = 1, Card()
             continue
         if prop.name == "END" and value == "VCARD":
             depth -= 1
@@ -156,6 +182,7 @@ def parse_cards(lines: Iterable[str], encoding: str = "utf-8") -> Iterator[Card]
             card.version = prop.value.strip()
         card.properties.append(_decoded(prop, encoding))
     if card is not None and card.properties:
+        card.ended = False
         yield card  # a last card without END:VCARD still counts
 
 

@@ -250,3 +250,19 @@ def test_a_vcard_21_agent_card_is_not_a_contact_of_its_own(tmp_path: Path) -> No
         {"Full name": "Bo Ek"},
     ]
     assert table.notes == ["Read 2 vCards."]
+
+
+def test_notes_on_bad_cards_are_capped_like_the_csv_readers(tmp_path: Path) -> None:
+    from peoplebase.imports.readers import MAX_NOTED_ROWS
+
+    # 50 cards with nothing to import, each also missing its END:VCARD, then a good one.
+    path = tmp_path / "bad.vcf"
+    path.write_text("BEGIN:VCARD\nVERSION:3.0\n" * 50 + "BEGIN:VCARD\nFN:Ann\nEND:VCARD\n")
+    table = open_table(path)
+    assert len(list(table.rows)) == 1
+    skipped = [n for n in table.notes if "has no name, email or phone" in n]
+    unended = [n for n in table.notes if "has no END:VCARD" in n]
+    assert len(skipped) == len(unended) == MAX_NOTED_ROWS
+    assert skipped[0].startswith("Card 1 ") and unended[-1].startswith(f"Card {MAX_NOTED_ROWS} ")
+    assert "50 cards in all had no name, email or phone; they were skipped." in table.notes
+    assert "50 cards in all had no END:VCARD." in table.notes

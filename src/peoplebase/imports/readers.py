@@ -48,6 +48,26 @@ class Table:
     rows: Iterator[list[str]] = field(default_factory=lambda: iter(()))
 
 
+@dataclass
+class CappedNotes:
+    """Notes on single records, capped: the first `MAX_NOTED_ROWS` one by one, then one total
+    (`total` with `{count}`), so a file of a million bad records makes a dozen notes, not a
+    million. Call `close` when the records are read."""
+
+    notes: list[str]
+    total: str
+    count: int = 0
+
+    def add(self, note: str) -> None:
+        self.count += 1
+        if self.count <= MAX_NOTED_ROWS:
+            self.notes.append(note)
+
+    def close(self) -> None:
+        if self.count > MAX_NOTED_ROWS:
+            self.notes.append(self.total.format(count=self.count))
+
+
 def _decode_fallback(error: UnicodeError) -> tuple[str, int]:
     """Decode bytes the main codec rejects as Windows-1252 (or Latin-1 where 1252 has holes)."""
     if not isinstance(error, UnicodeDecodeError):
@@ -319,7 +339,7 @@ def unique_headers(raw: list[str], notes: list[str]) -> list[str]:
 def _delimited_rows(
     stream: IO[str], reader: Iterable[list[str]], skip: int, width: int, notes: list[str]
 ) -> Iterator[list[str]]:
-    dropped = 0
+    dropped = CappedNotes(notes, "{count} records in all had cells beyond the last column.")
     try:
         iterator = iter(reader)
         for _ in range(skip + 1):  # preamble lines, then the header itself
@@ -340,12 +360,10 @@ def _delimited_rows(
                 extra = record[width:]
                 record = record[:width]
                 if any(cell.strip() for cell in extra):
-                    dropped += 1
-                    if dropped <= MAX_NOTED_ROWS:
-                        notes.append(
-                            f"Record {number} has {len(extra)} cell(s) beyond the last column; "
-                            "they were left out."
-                        )
+                    dropped.add(
+                        f"Record {number} has {len(extra)} cell(s) beyond the last column; "
+                        "they were left out."
+                    )
             elif len(record) < width:
                 record = record + [""] * (width - len(record))
             yield record
@@ -356,8 +374,7 @@ def _delimited_rows(
         ) from exc
     finally:
         stream.close()
-        if dropped > MAX_NOTED_ROWS:
-            notes.append(f"{dropped} records in all had cells beyond the last column.")
+        dropped.close()
 
 
 def _without_nul(record: list[str], number: int, notes: list[str]) -> list[str]:

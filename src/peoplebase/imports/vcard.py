@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from peoplebase.imports.readers import Table, UnreadableFile, text_stream
+from peoplebase.imports.readers import CappedNotes, Table, UnreadableFile, text_stream
 
 MIN_MULTI = 3  # email and phone column pairs shown even when no card uses as many
 FIXED_BEFORE = [
@@ -124,23 +124,31 @@ def _count_multi(path: Path, encoding: str) -> tuple[int, int, int]:
 
 def _rows(path: Path, encoding: str, headers: list[str], notes: list[str]) -> Iterator[list[str]]:
     index = {name: i for i, name in enumerate(headers)}
-    with text_stream(path, encoding) as stream:
-        for number, card in enumerate(parse_cards(stream, encoding), start=1):
-            values = card_values(card)
-            row = [""] * len(headers)
-            for key, value in values.items():
-                if key in index:
-                    # NUL is never meant, and PostgreSQL cannot store it.
-                    row[index[key]] = value.replace("\x00", "")
-            if not card.ended:
-                notes.append(
-                    f"Card {number} has no END:VCARD; it was read up to the next card "
-                    "or the end of the file."
-                )
-            if not any(row):
-                notes.append(f"Card {number} has no name, email or phone; it was skipped.")
-                continue
-            yield row
+    unended = CappedNotes(notes, "{count} cards in all had no END:VCARD.")
+    empty = CappedNotes(
+        notes, "{count} cards in all had no name, email or phone; they were skipped."
+    )
+    try:
+        with text_stream(path, encoding) as stream:
+            for number, card in enumerate(parse_cards(stream, encoding), start=1):
+                values = card_values(card)
+                row = [""] * len(headers)
+                for key, value in values.items():
+                    if key in index:
+                        # NUL is never meant, and PostgreSQL cannot store it.
+                        row[index[key]] = value.replace("\x00", "")
+                if not card.ended:
+                    unended.add(
+                        f"Card {number} has no END:VCARD; it was read up to the next card "
+                        "or the end of the file."
+                    )
+                if not any(row):
+                    empty.add(f"Card {number} has no name, email or phone; it was skipped.")
+                    continue
+                yield row
+    finally:
+        unended.close()
+        empty.close()
 
 
 def parse_cards(lines: Iterable[str], encoding: str = "utf-8") -> Iterator[Card]:

@@ -184,6 +184,27 @@ def test_a_vcard_export_imported_through_the_pipeline_gives_the_same_contacts(
     assert {c.full_name: _facts(c) for c in Contact.objects.all()} == before
 
 
+def test_a_nameless_contact_exports_a_stand_in_fn_and_reimports_without_a_name(
+    admin: Any, make_company: Any, tmp_path: Path
+) -> None:
+    from peoplebase.imports import services as imports
+
+    company = make_company(admin, name="Acme")
+    create_contact(admin, {"emails": [{"email": "info@acme.example"}], "company_id": company.pk})
+    before = [_facts(c) for c in Contact.objects.all()]
+    text = exported(admin, format="vcf")
+    assert "\r\nFN:info@acme.example\r\n" in text  # RFC 6350: FN is never empty
+    path = tmp_path / "out.vcf"
+    path.write_text(text, encoding="utf-8", newline="")
+    Contact.objects.all().delete()
+
+    job = imports.run_import_now(admin, imports.create_import_from_path(admin, path))
+
+    assert (job.created, job.invalid) == (1, 0)
+    (contact,) = Contact.objects.all()
+    assert contact.full_name == "" and [_facts(contact)] == before
+
+
 def _facts(contact: Contact) -> dict[str, Any]:
     return {
         "names": (contact.first_name, contact.last_name),

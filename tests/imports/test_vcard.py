@@ -266,3 +266,34 @@ def test_notes_on_bad_cards_are_capped_like_the_csv_readers(tmp_path: Path) -> N
     assert skipped[0].startswith("Card 1 ") and unended[-1].startswith(f"Card {MAX_NOTED_ROWS} ")
     assert "50 cards in all had no name, email or phone; they were skipped." in table.notes
     assert "50 cards in all had no END:VCARD." in table.notes
+
+
+@pytest.mark.parametrize(
+    ("contact", "fn"),
+    [
+        (
+            VCardContact(full_name="", emails=[("ann@example.com", "work")], company="Acme"),
+            "ann@example.com",
+        ),
+        (
+            VCardContact(full_name="", company="Acme; Sons", phones=[("+46812345", "")]),
+            "Acme\\; Sons",
+        ),
+        (VCardContact(full_name="", phones=[("+46 8 123 45", "home")]), "+46 8 123 45"),
+    ],
+)
+def test_a_nameless_contact_gets_a_stand_in_fn_that_reads_back_as_no_name(
+    contact: VCardContact, fn: str
+) -> None:
+    # RFC 6350 requires a non-empty FN, and some clients refuse a card without one.
+    text = write_card(contact)
+    assert f"\r\nFN:{fn}\r\n" in text
+    from peoplebase.imports.vcard import card_values
+
+    (card,) = list(parse_cards(io.StringIO(text)))
+    values = card_values(card)
+    assert not {"Full name", "First name", "Last name"} & values.keys()
+    # A real name that happens to equal the company is kept when N gives the name parts.
+    named = write_card(VCardContact(full_name="Acme", first_name="Acme", company="Acme"))
+    (card,) = list(parse_cards(io.StringIO(named)))
+    assert card_values(card)["Full name"] == "Acme"

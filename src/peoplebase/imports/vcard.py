@@ -362,11 +362,37 @@ def card_values(card: Card) -> dict[str, str]:
         values["Tags"] = packed_tags(list(dict.fromkeys(tags)))
     if websites:
         values["Website"] = websites[0]
-    return {
+    result = {
         key: value.replace("\r\n", "\n").replace("\r", "\n").strip()
         for key, value in values.items()
         if value and value.strip()
     }
+    if "Full name" in result and _stand_in_name(result, emails, phones):
+        del result["Full name"]
+    return result
+
+
+NAME_PARTS = ("First name", "Last name", "Middle name", "Name prefix", "Name suffix")
+
+
+def _stand_in_name(
+    values: dict[str, str], emails: list[tuple[str, str]], phones: list[tuple[str, str]]
+) -> bool:
+    """FN only repeats the card's email, company or phone while N names no one: the writer
+    filled the required FN for a nameless contact (ours does, see `display_name`), so taking
+    it for the person's name would invent one."""
+    if any(values.get(part) for part in NAME_PARTS):
+        return False
+    full = values["Full name"].casefold()
+    if full == values.get("Company", "").casefold():
+        return True
+    if any(full == address.casefold() for address, _ in emails):
+        return True
+    # The writer puts the number in TEL as a tel: URI (spaces become dashes).
+    if re.fullmatch(r"[\d+\-.()/\s]+", full):
+        key = re.sub(r"[^\d+]", "", full)
+        return any(key == re.sub(r"[^\d+]", "", number) for number, _ in phones)
+    return False
 
 
 def packed_tags(tags: list[str]) -> str:
@@ -546,9 +572,23 @@ def fold(line: str) -> str:
     return "\r\n".join(out) + "\r\n"
 
 
+def display_name(contact: VCardContact) -> str:
+    """FN may not be empty (RFC 6350, and some clients refuse such a card): a contact without a
+    name shows as its primary email, else its company, else its phone. The reader knows these
+    stand-ins (`_stand_in_name`) and does not import them as a name."""
+    name = contact.full_name.strip() or f"{contact.first_name} {contact.last_name}".strip()
+    stand_ins = [
+        *(address for address, _ in contact.emails),
+        contact.company,
+        *(number for number, _ in contact.phones),
+    ]
+    # Contacts always have a name or an email (contact services); the last word is a guard.
+    return name or next((s.strip() for s in stand_ins if s.strip()), "Unnamed contact")
+
+
 def write_card(contact: VCardContact) -> str:
     """One vCard 4.0 as text."""
-    lines = ["BEGIN:VCARD", "VERSION:4.0", f"FN:{escape(contact.full_name)}"]
+    lines = ["BEGIN:VCARD", "VERSION:4.0", f"FN:{escape(display_name(contact))}"]
     lines.append(f"N:{escape(contact.last_name)};{escape(contact.first_name)};;;")
     if contact.uid:
         lines.append(f"UID:{escape(contact.uid)}")

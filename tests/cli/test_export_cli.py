@@ -50,3 +50,18 @@ def test_bad_filter_and_unknown_view_fail_with_one_line(run_cli: Any, admin: Any
     assert result.code == 1 and "status" in result.err and result.err.count("\n") == 1
     result = run_cli("export", "--view", "Missing")
     assert result.code == 1 and "No saved view" in result.err
+
+
+def test_search_text_from_filter_or_q_and_refused_when_they_differ(
+    run_cli: Any, admin: Any, make_contact: Any
+) -> None:
+    make_contact(admin, full_name="Ann Able")
+    make_contact(admin, full_name="Ben Baker")
+    result = run_cli("export", "--filter", "q=Ann", "--columns", "full_name")
+    assert result.code == 0, result.err
+    assert result.out == "full_name\r\nAnn Able\r\n"  # --q not given: the filter's search holds
+    result = run_cli("export", "--filter", "q=Ann", "--q", "Ann", "--columns", "full_name")
+    assert (result.code, result.out) == (0, "full_name\r\nAnn Able\r\n")
+    result = run_cli("export", "--filter", "q=Ann", "--q", "Ben", "--columns", "full_name")
+    assert result.code == 1 and result.err.count("\n") == 1 and result.out == ""
+    assert "--q" in result.err and "q=" in result.err

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from peoplebase.contacts.management.commands.contacts import _actor, _filter_pairs
+from peoplebase.core.errors import ValidationFailed
 from peoplebase.core.management.commands._base import PeoplebaseCommand
 from peoplebase.exports.formats import DEFAULT_COLUMNS
 from peoplebase.exports.services import parse_export_request, stream_export
@@ -35,7 +36,13 @@ class Command(PeoplebaseCommand):
             help="A filter such as status=active or tags_any=vip; repeat for more (AND). "
             "With --view, a filter replaces the view's filter of the same name.",
         )
-        parser.add_argument("--q", default="", metavar="TEXT", help="Search text.")
+        parser.add_argument(
+            "--q",
+            default=None,
+            metavar="TEXT",
+            help="Search text (the same as --filter q=TEXT; giving both with different text "
+            "is refused).",
+        )
         parser.add_argument(
             "--format", default="csv", choices=["csv", "vcf"], help="csv (default) or vcf."
         )
@@ -64,7 +71,14 @@ class Command(PeoplebaseCommand):
         actor = _actor(options["as_user"])
         query: dict[str, Any] = dict(_filter_pairs(options["filter"]))
         query.update(format=options["format"], bom="1" if options["bom"] else "")
-        query.update(view=options["view"], q=options["q"], columns=options["columns"])
+        query.update(view=options["view"], columns=options["columns"])
+        if options["q"] is not None:
+            # Only a given --q sets the search; it may repeat --filter q=… but not contradict it.
+            if query.get("q", [options["q"]]) != [options["q"]]:
+                raise ValidationFailed.single(
+                    "--q", f"“{options['q']}” differs from --filter q=…; give the search text once."
+                )
+            query["q"] = options["q"]
         request = parse_export_request(actor, query)
         count = 0
         chunks = stream_export(actor, request)

@@ -197,3 +197,37 @@ def test_a_bad_default_tag_is_reported_on_defaults_tags(api_as: Any, manager: An
 
     assert refused.status_code == 422
     assert list(problem_of(refused)["errors"]) == ["defaults.tags"]
+
+
+def test_saved_mapping_then_request_mapping_overrides_by_column_like_the_cli(
+    api_as: Any, manager: Any
+) -> None:
+    api = api_as(manager)
+    first = _upload(api, csv_bytes(ROWS)).json()
+    api.client.put(
+        f"{API}/imports/{first['id']}/mapping",
+        '{"mapping": {"First Name": "first_name", "Email": "emails", "Phone": "phones", '
+        '"Job Title": "note"}}',
+        content_type="application/json",
+    )
+    api.post("/import-mappings", {"import_id": first["id"], "name": "CRM"})
+    job = _upload(api, csv_bytes(ROWS)).json()
+
+    # Like `peoplebase import --mapping CRM --map "Last Name=first_name" --map Phone=ignore`:
+    # the saved mapping first, then only the named columns change; a single-value field
+    # given another column leaves the one it had.
+    applied = api.client.put(
+        f"{API}/imports/{job['id']}/mapping",
+        '{"saved_mapping": "CRM", "mapping": {"Last Name": "first_name", "Phone": "ignore"}}',
+        content_type="application/json",
+    )
+
+    assert applied.status_code == 200, applied.content
+    assert applied.json()["mapping"] == {"1": "first_name", "2": "emails", "5": "note"}
+    # Without a saved mapping the request's mapping still replaces the whole mapping.
+    replaced = api.client.put(
+        f"{API}/imports/{job['id']}/mapping",
+        '{"mapping": {"Email": "emails"}}',
+        content_type="application/json",
+    )
+    assert replaced.json()["mapping"] == {"2": "emails"}

@@ -67,7 +67,11 @@ class MappingIn(InputSchema):
     """Column (header text or 0-based index) → target; "" or "ignore" leaves it out."""
 
     mapping: dict[str, str] = Field(default_factory=dict)
-    saved_mapping: str = Field("", description="Apply a saved mapping (id or name) first.")
+    saved_mapping: str = Field(
+        "",
+        description="Apply a saved mapping (id or name) first; `mapping` then changes only "
+        "the columns it names.",
+    )
 
 
 class OptionsIn(InputSchema):
@@ -161,12 +165,16 @@ def get(request: HttpRequest, job_id: RecordId) -> ImportJob:
     summary="Set the column mapping",
 )
 def set_mapping(request: HttpRequest, job_id: RecordId, payload: MappingIn) -> ImportJob:
-    """Replaces the mapping (columns not named are ignored). Targets: see
+    """Replaces the mapping (columns not named are ignored). With `saved_mapping`, that
+    mapping is applied first and `mapping` then changes only the columns it names, as the
+    CLI's `--mapping NAME --map COLUMN=FIELD` does. Targets: see
     `GET /import-mappings/targets`; custom fields as `custom.<key>`."""
     job = services.get_import(request.auth, job_id)
     if payload.saved_mapping:
         job = services.apply_saved_mapping(request.auth, job, payload.saved_mapping)
-    if payload.mapping:
+        if payload.mapping:
+            job = services.override_mapping(request.auth, job, payload.mapping)
+    elif payload.mapping:
         job = services.set_mapping(request.auth, job, payload.mapping)
     return job
 

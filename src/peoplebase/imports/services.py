@@ -214,6 +214,23 @@ def set_mapping(actor: User, job: ImportJob, mapping: dict[Any, Any]) -> ImportJ
     return job
 
 
+def override_mapping(actor: User, job: ImportJob, overrides: dict[Any, Any]) -> ImportJob:
+    """Change only the columns `overrides` names (index or header text -> target; "" or
+    "ignore" leaves a column out); every other column keeps the target it has (a saved
+    mapping applied, or the suggestion). The CLI's --map and the API's `mapping` beside
+    `saved_mapping` both mean this."""
+    if not isinstance(overrides, dict):
+        raise ValidationFailed.single("mapping", "Give the mapping as column: field pairs.")
+    # A field given a column here (one that takes a single column) is no longer taken from
+    # the column it had: the explicit choice wins.
+    chosen = {str(t or "").strip() for t in overrides.values()} - set(MULTI_TARGETS)
+    mapping: dict[Any, Any] = {
+        job.headers[int(i)]: t for i, t in job.mapping.items() if t not in chosen
+    }
+    mapping.update(overrides)
+    return set_mapping(actor, job, mapping)
+
+
 def clean_mapping(headers: list[str], mapping: dict[Any, Any]) -> dict[str, str]:
     if not isinstance(mapping, dict):
         raise ValidationFailed.single("mapping", "Give the mapping as column: field pairs.")

@@ -13,7 +13,6 @@ from peoplebase.core.errors import ValidationFailed
 from peoplebase.core.management.commands._base import PeoplebaseCommand
 from peoplebase.core.management.commands._base import command_actor as _actor
 from peoplebase.imports import reports, services
-from peoplebase.imports.mapping import MULTI_TARGETS
 from peoplebase.imports.models import DuplicatePolicy, ImportJob
 from peoplebase.imports.undo import undo_import
 from peoplebase.users.models import User
@@ -156,13 +155,7 @@ class Command(PeoplebaseCommand):
         if options["mapping"]:
             job = services.apply_saved_mapping(actor, job, options["mapping"])
         if options["map"]:
-            given = _pairs(options["map"], "--map")
-            # A field --map gives a column (one that takes a single column) is no longer
-            # taken from the column suggested for it: the explicit choice wins.
-            chosen = {t for t in given.values() if t not in MULTI_TARGETS}
-            mapping = {job.headers[int(i)]: t for i, t in job.mapping.items() if t not in chosen}
-            mapping.update(given)
-            job = services.set_mapping(actor, job, mapping)
+            job = services.override_mapping(actor, job, _pairs(options["map"], "--map"))
         defaults = dict(job.defaults)
         if options["defaults"]:
             defaults.update(_pairs(options["defaults"], "--defaults"))

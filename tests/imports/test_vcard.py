@@ -282,18 +282,35 @@ def test_notes_on_bad_cards_are_capped_like_the_csv_readers(tmp_path: Path) -> N
         (VCardContact(full_name="", phones=[("+46 8 123 45", "home")]), "+46 8 123 45"),
     ],
 )
-def test_a_nameless_contact_gets_a_stand_in_fn_that_reads_back_as_no_name(
-    contact: VCardContact, fn: str
-) -> None:
+def test_a_nameless_contact_gets_a_stand_in_fn(contact: VCardContact, fn: str) -> None:
     # RFC 6350 requires a non-empty FN, and some clients refuse a card without one.
-    text = write_card(contact)
-    assert f"\r\nFN:{fn}\r\n" in text
+    assert f"\r\nFN:{fn}\r\n" in write_card(contact)
+
+
+def test_an_fn_standing_in_with_the_email_reads_back_as_no_name() -> None:
     from peoplebase.imports.vcard import card_values
 
+    text = write_card(VCardContact(full_name="", emails=[("Ann@Example.com", "work")]))
     (card,) = list(parse_cards(io.StringIO(text)))
     values = card_values(card)
     assert not {"Full name", "First name", "Last name"} & values.keys()
-    # A real name that happens to equal the company is kept when N gives the name parts.
-    named = write_card(VCardContact(full_name="Acme", first_name="Acme", company="Acme"))
+    assert values["Email 1"] == "Ann@Example.com"
+    # A real name that happens to equal the email's text is kept when N gives the name parts.
+    named = write_card(
+        VCardContact(full_name="ann@example.com", first_name="ann@example.com",
+                     emails=[("ann@example.com", "work")])
+    )  # fmt: skip
     (card,) = list(parse_cards(io.StringIO(named)))
-    assert card_values(card)["Full name"] == "Acme"
+    assert card_values(card)["Full name"] == "ann@example.com"
+
+
+def test_a_company_card_from_elsewhere_keeps_its_organisation_as_its_name() -> None:
+    # An address book's company card: no N, FN the organisation, no email. Read as no name,
+    # it would be a row with neither name nor email, which the import refuses.
+    from peoplebase.imports.vcard import card_values
+
+    text = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:;;;;\r\nFN:Acme Ltd\r\nORG:Acme Ltd;\r\nEND:VCARD\r\n"
+    (card,) = list(parse_cards(io.StringIO(text)))
+    values = card_values(card)
+    assert values["Full name"] == "Acme Ltd"
+    assert values["Company"] == "Acme Ltd"

@@ -367,7 +367,7 @@ def card_values(card: Card) -> dict[str, str]:
         for key, value in values.items()
         if value and value.strip()
     }
-    if "Full name" in result and _stand_in_name(result, emails, phones):
+    if "Full name" in result and _stand_in_name(result, emails):
         del result["Full name"]
     return result
 
@@ -375,24 +375,19 @@ def card_values(card: Card) -> dict[str, str]:
 NAME_PARTS = ("First name", "Last name", "Middle name", "Name prefix", "Name suffix")
 
 
-def _stand_in_name(
-    values: dict[str, str], emails: list[tuple[str, str]], phones: list[tuple[str, str]]
-) -> bool:
-    """FN only repeats the card's email, company or phone while N names no one: the writer
-    filled the required FN for a nameless contact (ours does, see `display_name`), so taking
-    it for the person's name would invent one."""
+def _stand_in_name(values: dict[str, str], emails: list[tuple[str, str]]) -> bool:
+    """FN only repeats the card's email while N names no one: the writer filled the required
+    FN for a nameless contact (ours does, see `display_name`), so taking it for the person's
+    name would invent one.
+
+    Only the email: a contact without a name always has one (the contact rules), so our own
+    cards never stand in with the company or phone, and a card from elsewhere whose FN is its
+    organisation (an address book's company card) keeps that as its name rather than becoming
+    a row with neither name nor email, which the import would refuse."""
     if any(values.get(part) for part in NAME_PARTS):
         return False
     full = values["Full name"].casefold()
-    if full == values.get("Company", "").casefold():
-        return True
-    if any(full == address.casefold() for address, _ in emails):
-        return True
-    # The writer puts the number in TEL as a tel: URI (spaces become dashes).
-    if re.fullmatch(r"[\d+\-.()/\s]+", full):
-        key = re.sub(r"[^\d+]", "", full)
-        return any(key == re.sub(r"[^\d+]", "", number) for number, _ in phones)
-    return False
+    return any(full == address.casefold() for address, _ in emails)
 
 
 def packed_tags(tags: list[str]) -> str:

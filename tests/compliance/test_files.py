@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from peoplebase.compliance.files import scrub_file
 
 VALUES = ["jane@example.org", "+442079460958"]
@@ -91,3 +93,47 @@ def test_a_workbook_naming_the_person_across_cells_is_deleted(tmp_path: Path) ->
     assert not named.exists()
     assert scrub_file(unrelated, VALUES, NAMES) == ""
     assert unrelated.exists()
+
+
+# vCard 2.1 embeds an AGENT's card after an empty `AGENT:` line (the import reader nests it).
+AGENT_JANE = (
+    "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Boss;Bo\r\nFN:Bo Boss\r\nAGENT:\r\n"
+    "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Jane Erased\r\nEMAIL:jane@example.org\r\nEND:VCARD\r\n"
+    "TEL:+1 555 0100\r\nEND:VCARD\r\n"
+)
+# Jane's card with an agent's card that names someone else; her details on both sides of it.
+AGENT_OTHER_NAME_BEFORE = (
+    "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Jane Erased\r\nAGENT:\r\n"
+    "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Al Assistant\r\nEND:VCARD\r\n"
+    "TEL:+1 555 0142\r\nEND:VCARD\r\n"
+)
+AGENT_OTHER_EMAIL_AFTER = (
+    "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:J. E.\r\nAGENT:\r\n"
+    "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Al Assistant\r\nEND:VCARD\r\n"
+    "EMAIL:jane@example.org\r\nEND:VCARD\r\n"
+)
+KEPT_WITH_AGENT = (
+    "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Cy Kept\r\nAGENT:\r\n"
+    "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Di Helper\r\nEND:VCARD\r\n"
+    "TEL:+1 555 0199\r\nEND:VCARD\r\n"
+)
+KEPT = "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Ed Kept\r\nEND:VCARD\r\n"
+
+
+def test_a_card_whose_agent_card_names_the_person_is_dropped_whole(tmp_path: Path) -> None:
+    path = tmp_path / "agents.vcf"
+    path.write_text(KEPT + AGENT_JANE + KEPT_WITH_AGENT, encoding="utf-8", newline="")
+
+    assert scrub_file(path, VALUES, NAMES) == "rewritten"
+    # Not just the embedded card: the rest of Bo's card (TEL, END:VCARD) must not linger.
+    assert path.read_bytes().decode("utf-8") == KEPT + KEPT_WITH_AGENT
+
+
+@pytest.mark.parametrize("card", [AGENT_OTHER_NAME_BEFORE, AGENT_OTHER_EMAIL_AFTER])
+def test_a_card_naming_the_person_is_dropped_with_its_agent_card(tmp_path: Path, card: str) -> None:
+    path = tmp_path / "agents.vcf"
+    path.write_text(card + KEPT_WITH_AGENT + KEPT, encoding="utf-8", newline="")
+
+    assert scrub_file(path, VALUES, NAMES) == "rewritten"
+    # The agent's card is part of Jane's card: neither half of hers may stay behind.
+    assert path.read_bytes().decode("utf-8") == KEPT_WITH_AGENT + KEPT

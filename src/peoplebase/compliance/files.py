@@ -19,6 +19,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from peoplebase.imports.vcard import split_cards
+
 FOLDERS = ("exports", "imports")
 REDACTED = "[erased]"
 TABULAR = {".csv", ".tsv", ".txt", ".tab"}
@@ -178,7 +180,9 @@ def _drop_records(
 
 
 def _drop_vcards(text: str, pattern: re.Pattern[str] | None, names: re.Pattern[str] | None) -> str:
-    cards = re.split(r"(?im)(?=^BEGIN:VCARD)", text)
+    # Cut as the import reader reads cards: a vCard 2.1 AGENT's embedded card goes (or stays)
+    # with the card that holds it, never splitting it in two.
+    cards = split_cards(text)
     return "".join(card for card in cards if not _mentions(_unfold(card), pattern, names))
 
 

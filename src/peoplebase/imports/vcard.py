@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Literal
 
 from peoplebase.imports.readers import CappedNotes, Table, UnreadableFile, text_stream
 
@@ -160,31 +160,24 @@ def parse_cards(lines: Iterable[str], encoding: str = "utf-8") -> Iterator[Card]
     rather than hiding it as an embedded one.
     """
     card: Card | None = None
-    depth = 0
-    agent = False  # the previous property was an AGENT waiting for its card
+    nesting = Nesting()
     for line in _logical_lines(lines):
         prop = parse_line(line)
         if prop is None:
             continue
-        value = prop.value.strip().upper()
-        after_agent, agent = agent, prop.name == "AGENT" and not value
-        if prop.name == "BEGIN" and value == "VCARD":
-            if depth and after_agent:
-                depth += 1
-                continue
+        place = nesting.step(prop)
+        if place == "begin":
             if card is not None and card.properties:
                 card.ended = False
                 yield card
-            depth, card = 1, Card()
+            card = Card()
             continue
-        if prop.name == "END" and value == "VCARD":
-            depth -= 1
-            if depth == 0 and card is not None:
+        if place == "end":
+            if card is not None:
                 yield card
                 card = None
-            depth = max(depth, 0)
             continue
-        if card is None or depth != 1:
+        if card is None or place != "property":
             continue  # outside a card, or inside an embedded AGENT card
         if prop.name == "VERSION":
             card.version = prop.value.strip()
@@ -192,6 +185,58 @@ def parse_cards(lines: Iterable[str], encoding: str = "utf-8") -> Iterator[Card]
     if card is not None and card.properties:
         card.ended = False
         yield card  # a last card without END:VCARD still counts
+
+
+@dataclass
+class Nesting:
+    """The nesting rule of `parse_cards`, shared with erasure (`split_cards`) so both agree
+    on where a card ends: a BEGIN:VCARD right after an empty AGENT opens a card inside the
+    open one; any other opens a new card."""
+
+    depth: int = 0
+    agent: bool = False  # the previous property was an AGENT waiting for its card
+
+    def step(self, prop: Property) -> Literal["begin", "end", "property", "inner", "outside"]:
+        """Where `prop`, the next content line, stands: it begins or ends a card, is one of
+        the open card's properties, is part of an embedded AGENT card, or is outside any card.
+        """
+        value = prop.value.strip().upper()
+        after_agent, self.agent = self.agent, prop.name == "AGENT" and not value
+        if prop.name == "BEGIN" and value == "VCARD":
+            if self.depth and after_agent:
+                self.depth += 1
+                return "inner"
+            self.depth = 1
+            return "begin"
+        if prop.name == "END" and value == "VCARD":
+            if not self.depth:
+                return "outside"  # a stray END:VCARD
+            self.depth -= 1
+            return "inner" if self.depth else "end"
+        if self.depth > 1:
+            return "inner"
+        return "property" if self.depth else "outside"
+
+
+def split_cards(text: str) -> list[str]:
+    """`text` cut before every card's BEGIN:VCARD, as `parse_cards` reads them: an AGENT's
+    embedded card stays in the piece of its card. The pieces joined are `text` again (any
+    text before the first card is the first piece)."""
+    pieces: list[str] = []
+    nesting = Nesting()
+    # A BEGIN:VCARD always starts a physical line (a folded one would start with a space), so
+    # cutting there first only leaves deciding which cuts are an embedded card's.
+    for chunk in re.split(r"(?im)(?=^BEGIN:VCARD)", text):
+        places = [
+            nesting.step(prop)
+            for line in _logical_lines(chunk.splitlines(keepends=True))
+            if (prop := parse_line(line)) is not None
+        ]
+        if pieces and places[:1] != ["begin"]:
+            pieces[-1] += chunk  # an AGENT's card (or the rest of its card): not a new card
+        else:
+            pieces.append(chunk)
+    return pieces
 
 
 def _logical_lines(lines: Iterable[str]) -> Iterator[str]:

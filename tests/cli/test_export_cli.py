@@ -65,3 +65,46 @@ def test_search_text_from_filter_or_q_and_refused_when_they_differ(
     result = run_cli("export", "--filter", "q=Ann", "--q", "Ben", "--columns", "full_name")
     assert result.code == 1 and result.err.count("\n") == 1 and result.out == ""
     assert "--q" in result.err and "q=" in result.err
+
+
+def test_view_format_columns_and_bom_from_filter_hold_unless_the_option_is_given(
+    run_cli: Any, admin: Any, make_contact: Any
+) -> None:
+    make_contact(admin, full_name="Ann Able", tags=["VIP"], job_title="Boss")
+    make_contact(admin, full_name="Ben Baker")
+    create_view(admin, {"name": "VIPs", "filters": {"tags_any": "vip"}})
+    pairs = ["view=VIPs", "columns=full_name", "bom=1"]
+    result = run_cli("export", *(arg for pair in pairs for arg in ("--filter", pair)))
+    assert result.code == 0, result.err
+    # None of --view, --columns, --bom was given: the filter's view, columns and BOM hold.
+    assert result.out == "\ufefffull_name\r\nAnn Able\r\n"
+    result = run_cli("export", "--filter", "view=VIPs", "--filter", "format=vcf")
+    assert result.code == 0, result.err
+    assert result.out.count("BEGIN:VCARD") == 1 and "FN:Ann Able" in result.out
+    # The same value twice is no contradiction.
+    result = run_cli(
+        "export", "--filter", "columns=full_name", "--columns", "full_name", "--filter", "bom=1",
+        "--bom", "--filter", "format=csv", "--format", "csv", "--filter", "view=VIPs",
+        "--view", "VIPs",
+    )  # fmt: skip
+    assert (result.code, result.out) == (0, "\ufefffull_name\r\nAnn Able\r\n")
+
+
+@pytest.mark.parametrize(
+    ("pair", "option"),
+    [
+        ("view=VIPs", ["--view", "Others"]),
+        ("columns=full_name", ["--columns", "job_title"]),
+        ("format=vcf", ["--format", "csv"]),
+        ("bom=0", ["--bom"]),
+    ],
+)
+def test_an_option_that_contradicts_the_filter_is_refused(
+    run_cli: Any, admin: Any, make_contact: Any, pair: str, option: list[str]
+) -> None:
+    make_contact(admin, full_name="Ann Able")
+    create_view(admin, {"name": "VIPs", "filters": {"tags_any": "vip"}})
+    create_view(admin, {"name": "Others", "filters": {}})
+    result = run_cli("export", "--filter", pair, *option)
+    assert result.code == 1 and result.err.count("\n") == 1 and result.out == ""
+    assert option[0] in result.err and pair.split("=")[0] + "=" in result.err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from argparse import ArgumentParser
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from peoplebase.contacts.management.commands.contacts import _actor, _filter_pai
 from peoplebase.core.errors import ValidationFailed
 from peoplebase.core.management.commands._base import PeoplebaseCommand
 from peoplebase.exports.formats import DEFAULT_COLUMNS
-from peoplebase.exports.services import parse_export_request, stream_export
+from peoplebase.exports.services import _truthy, parse_export_request, stream_export
 
 
 class Command(PeoplebaseCommand):
@@ -27,14 +28,18 @@ class Command(PeoplebaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--view", default="", metavar="NAME", help="A saved view's name or id.")
+        parser.add_argument(
+            "--view", default=None, metavar="NAME", help="A saved view's name or id."
+        )
         parser.add_argument(
             "--filter",
             action="append",
             default=[],
             metavar="KEY=VALUE",
             help="A filter such as status=active or tags_any=vip; repeat for more (AND). "
-            "With --view, a filter replaces the view's filter of the same name.",
+            "With --view, a filter replaces the view's filter of the same name. "
+            "view=, q=, format=, columns= and bom= here are the same as those options; "
+            "an option given with a different value is refused.",
         )
         parser.add_argument(
             "--q",
@@ -44,17 +49,20 @@ class Command(PeoplebaseCommand):
             "is refused).",
         )
         parser.add_argument(
-            "--format", default="csv", choices=["csv", "vcf"], help="csv (default) or vcf."
+            "--format", default=None, choices=["csv", "vcf"], help="csv (default) or vcf."
         )
         parser.add_argument(
             "--columns",
-            default="",
+            default=None,
             metavar="A,B",
             help="CSV columns by key, e.g. full_name,emails,company,cf.budget "
             f"(default: {','.join(DEFAULT_COLUMNS)} and every custom field).",
         )
         parser.add_argument(
-            "--bom", action="store_true", help="Start the CSV with a byte-order mark (Excel)."
+            "--bom",
+            action="store_true",
+            default=None,  # None: not given, so --filter bom=… holds
+            help="Start the CSV with a byte-order mark (Excel).",
         )
         parser.add_argument(
             "--out", default="-", metavar="FILE", help="Where to write (default: standard output)."
@@ -70,15 +78,12 @@ class Command(PeoplebaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         actor = _actor(options["as_user"])
         query: dict[str, Any] = dict(_filter_pairs(options["filter"]))
-        query.update(format=options["format"], bom="1" if options["bom"] else "")
-        query.update(view=options["view"], columns=options["columns"])
-        if options["q"] is not None:
-            # Only a given --q sets the search; it may repeat --filter q=… but not contradict it.
-            if query.get("q", [options["q"]]) != [options["q"]]:
-                raise ValidationFailed.single(
-                    "--q", f"“{options['q']}” differs from --filter q=…; give the search text once."
-                )
-            query["q"] = options["q"]
+        _set_once(query, "view", options["view"], "the view")
+        _set_once(query, "q", options["q"], "the search text")
+        _set_once(query, "format", options["format"], "the format", meaning=_lowered)
+        _set_once(query, "columns", options["columns"], "the columns")
+        bom = "1" if options["bom"] else None
+        _set_once(query, "bom", bom, "the byte-order mark", meaning=_truthy)
         request = parse_export_request(actor, query)
         count = 0
         chunks = stream_export(actor, request)
@@ -96,3 +101,28 @@ class Command(PeoplebaseCommand):
             raise CommandError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
         rows = count - 1 if request.format == "csv" else count
         self.stderr.write(f"Exported {rows} contact{'s' if rows != 1 else ''} to {path}.")
+
+
+def _lowered(value: str) -> str:
+    return value.strip().lower()  # as parse_export_request reads format=
+
+
+def _set_once(
+    query: dict[str, Any],
+    key: str,
+    value: str | None,
+    what: str,
+    meaning: Callable[[str], object] = lambda value: value,
+) -> None:
+    """Put a given option's `value` under `key`. An option not given (None) leaves what
+    --filter key=… said; one given may repeat it but not contradict it, since silently
+    preferring either would export something other than what was asked. Values are compared
+    by `meaning` (format=CSV is csv, bom=yes is --bom), as parse_export_request reads them."""
+    if value is None:
+        return
+    given = query.get(key, [value])
+    if [meaning(v) for v in given] != [meaning(value)]:
+        raise ValidationFailed.single(
+            f"--{key}", f"differs from --filter {key}={','.join(given)}; give {what} once."
+        )
+    query[key] = value

@@ -92,7 +92,7 @@ def parse_export_request(actor: User, query: Mapping[str, Any]) -> ExportRequest
         if any("\x00" in value for value in values):  # PostgreSQL cannot even compare it
             errors.add(name, "Text may not contain NUL (\\u0000) characters.")
     errors.raise_if_any()
-    request = ExportRequest(bom=_truthy(query.get("bom", "")))
+    request = ExportRequest(bom=truthy(query.get("bom", "")))
     request.format = (query.get("format") or "csv").strip().lower()
     if request.format not in FORMATS:
         errors.add("format", "Choose csv or vcf.")
@@ -183,7 +183,9 @@ def _split(values: Iterable[str]) -> list[str]:
     return [part for value in values for part in str(value).split(",") if part.strip()]
 
 
-def _truthy(value: str) -> bool:
+def truthy(value: str) -> bool:
+    """A yes/no query value as the export reads it (`bom=yes`, `bom=1`…); the CLI compares
+    its --bom with a --filter bom=… by the same reading."""
     return str(value).strip().lower() in {"1", "true", "yes", "on"}
 
 

@@ -14,7 +14,7 @@ from peoplebase.contacts.management.commands.contacts import _actor, _filter_pai
 from peoplebase.core.errors import ValidationFailed
 from peoplebase.core.management.commands._base import PeoplebaseCommand
 from peoplebase.exports.formats import DEFAULT_COLUMNS
-from peoplebase.exports.services import _truthy, parse_export_request, stream_export
+from peoplebase.exports.services import parse_export_request, stream_export, truthy
 
 
 class Command(PeoplebaseCommand):
@@ -83,7 +83,7 @@ class Command(PeoplebaseCommand):
         _set_once(query, "format", options["format"], "the format", meaning=_lowered)
         _set_once(query, "columns", options["columns"], "the columns")
         bom = "1" if options["bom"] else None
-        _set_once(query, "bom", bom, "the byte-order mark", meaning=_truthy)
+        _set_once(query, "bom", bom, "the byte-order mark", meaning=truthy)
         request = parse_export_request(actor, query)
         count = 0
         chunks = stream_export(actor, request)

@@ -359,17 +359,7 @@ def unescape(text: str) -> str:
 
 def split_escaped(text: str, separator: str) -> list[str]:
     """Split on `separator` where it is not escaped, then unescape each part."""
-    parts, current, chars = [], [], iter(text)
-    for char in chars:
-        if char == "\\":
-            current += [char, next(chars, "")]
-        elif char == separator:
-            parts.append(unescape("".join(current)))
-            current = []
-        else:
-            current.append(char)
-    parts.append(unescape("".join(current)))
-    return parts
+    return [unescape(part) for part in _split_raw(text, separator)]
 
 
 def _split_raw(text: str, separator: str) -> list[str]:

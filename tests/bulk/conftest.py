@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import connection
 
-from peoplebase.search.engines import current_engine
 from tests.api.conftest import api_as  # noqa: F401  (the API tests' client fixture)
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -17,8 +15,6 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 def _immediate_tasks(settings: Any, tmp_path: Any, db: Any) -> None:
     settings.TASKS = IMMEDIATE
     settings.DATA_DIR = tmp_path
-    with connection.cursor() as cursor:  # transactional tests elsewhere may leave index rows
-        cursor.execute(f"DELETE FROM {current_engine().table}")  # noqa: S608
 
 
 @pytest.fixture

@@ -99,26 +99,23 @@ def vcard_headers(emails: int, phones: int) -> list[str]:
 
 
 def _count_multi(path: Path, encoding: str) -> tuple[int, int, int]:
-    """Cards, and the most emails and phones of one card, nesting as `parse_cards` does."""
-    most_emails = most_phones = cards = emails = phones = depth = 0
-    agent = False
+    """Cards, and the most emails and phones of one card, nesting as `parse_cards` does
+    (`Nesting`); a quick pass over the raw lines, which only needs each one's name."""
+    most_emails = most_phones = cards = emails = phones = 0
+    nesting = Nesting()
     with text_stream(path, encoding) as stream:
         for line in stream:
-            head = line.split(":", 1)[0].split(";", 1)[0].rsplit(".", 1)[-1].strip().upper()
-            if head == "BEGIN" and line.strip().upper().endswith("VCARD"):
-                if agent and depth:
-                    depth += 1  # a vCard 2.1 AGENT's card: part of the open card
-                else:
-                    cards, emails, phones, depth = cards + 1, 0, 0, 1
-            elif head == "END" and line.strip().upper().endswith("VCARD"):
-                depth = max(depth - 1, 0)
-            elif head == "EMAIL" and depth <= 1:
+            head, _, value = line.partition(":")
+            name = head.split(";", 1)[0].rsplit(".", 1)[-1].strip().upper()
+            place = nesting.step(Property(name, {}, value))
+            if place == "begin":
+                cards, emails, phones = cards + 1, 0, 0
+            elif place == "property" and name == "EMAIL":
                 emails += 1
                 most_emails = max(most_emails, emails)
-            elif head == "TEL" and depth <= 1:
+            elif place == "property" and name == "TEL":
                 phones += 1
                 most_phones = max(most_phones, phones)
-            agent = head == "AGENT" and not line.partition(":")[2].strip()
     return most_emails, most_phones, cards
 
 
